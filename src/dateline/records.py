@@ -135,6 +135,7 @@ class Document(BaseModel):
     nlp: Any = None  # spaCy Doc over `text`; not serialised
     places: list[Place] = Field(default_factory=list)
     events: list[Event] = Field(default_factory=list)
+    background: list[Event] = Field(default_factory=list)  # found but not new: kept for audit
     errors: list[str] = Field(default_factory=list)
 
     def in_body(self, start: int, end: int) -> bool:
@@ -227,6 +228,12 @@ def document_output(doc: Document) -> dict[str, Any]:
         "dateline": doc.dateline.text if doc.dateline else None,
         "article_text": doc.body_text,
         "events": [event_output(e) for e in doc.events],
+        "background": [
+            {"sub_event_type": e.sub_event_type, "status": e.status, "notes": e.notes,
+             "event_date": e.event_date.isoformat() if e.event_date else None,
+             "sentence": _span_out(e.sentence)}
+            for e in doc.background
+        ],
         "places": [place_output(p) for p in doc.places],
         "errors": doc.errors,
     }

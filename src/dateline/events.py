@@ -1,0 +1,527 @@
+"""Event mentions: find what happened in each sentence and who did it to whom.
+
+A sentence is matched against the trigger lexicon (`data/lexicons/triggers.yaml`); the strongest
+rule gives the sub-event type (or a family settled from the actors); the dependency parse gives
+the raw role spans (initiator, target, allies) and the clause's mood (plan, negation, generic
+present). The actors stage normalises the role spans; dates, places and fatalities are filled by
+their own stages; the status stage drops background and folds repeated mentions.
+
+Rules over a parse are hand-written because no library codes ACLED's taxonomy; the lexicon is
+data so users can extend it. A trained classifier can replace `code_sentence`'s typing later.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from . import actors
+from .records import SUB_TO_TYPE, Document, Event, Span
+
+LEXICON_DIR = Path(__file__).parent / "data" / "lexicons"
+
+# Participles that make their object an ally, not an event: "troops backed by Russian jets".
+SUPPORT_LEMMAS = {"back", "support", "bolster", "aid", "assist", "accompany", "help", "escort",
+                  "reinforce", "cover", "equip", "arm", "train", "supply", "sponsor"}
+SUPPORT_PREPS = {"alongside", "with the help of", "with the support of", "with help from"}
+MODALS = {"will", "would", "shall", "could", "might", "may", "should", "must", "'ll", "wo"}
+PLAN_LEMMAS = {"plan", "threaten", "vow", "intend", "pledge", "offer", "aim", "seek", "prepare",
+               "warn", "want", "hope", "expect", "fear", "promise", "propose", "consider",
+               "try", "attempt", "decide", "agree"}
+PRONOUNS = {"they", "he", "she", "it", "we", "them", "who", "which", "i", "you"}
+PLACE_NOUNS = re.compile(
+    r"\b(?:town|city|village|villages|district|area|territory|territories|base|hill|airport|"
+    r"province|region|positions?|outpost|camp|neighbou?rhoods?|strongholds?|port|oasis|"
+    r"crossing|border post|road|highway|enclave|pocket|suburbs?|outskirts|capital)\b",
+    re.I,
+)
+
+
+@dataclass
+class Rule:
+    sub: str
+    weight: float
+    pattern: re.Pattern[str]
+    needs: re.Pattern[str] | None = None
+    unless: re.Pattern[str] | None = None
+
+
+@dataclass
+class Lexicon:
+    rules: list[Rule]
+    protest_cues: dict[str, re.Pattern[str]]
+    non_event: dict[str, re.Pattern[str]]
+    light_verbs: set[str]
+    irrealis: re.Pattern[str]
+    negation: re.Pattern[str]
+    extra_files: list[str] = field(default_factory=list)
+
+
+def _rx(pattern: str | None) -> re.Pattern[str] | None:
+    return re.compile(pattern, re.I) if pattern else None
+
+
+def _rule_from(entry: dict) -> Rule:
+    alternatives = "|".join(f"(?:{p})" for p in entry["patterns"])
+    sub = entry["sub"]
+    if not sub.startswith("@") and sub not in SUB_TO_TYPE:
+        raise ValueError(f"trigger lexicon: unknown sub-event type {sub!r}")
+    return Rule(
+        sub=sub,
+        weight=float(entry.get("weight", 0.5)),
+        pattern=re.compile(rf"\b(?:{alternatives})\b", re.I),
+        needs=_rx(entry.get("needs")),
+        unless=_rx(entry.get("unless")),
+    )
+
+
+def _extra_lexicon_files() -> list[Path]:
+    """YAML files in the directories listed in DATELINE_LEXICONS (os.pathsep-separated)."""
+    paths: list[Path] = []
+    for folder in filter(None, os.environ.get("DATELINE_LEXICONS", "").split(os.pathsep)):
+        paths.extend(sorted(Path(folder).glob("*.y*ml")))
+    return paths
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(extra: tuple[str, ...] = ()) -> Lexicon:
+    """Load the bundled trigger lexicon plus any user extensions (rules are appended)."""
+    data = yaml.safe_load((LEXICON_DIR / "triggers.yaml").read_text(encoding="utf-8"))
+    files = [*map(Path, extra), *_extra_lexicon_files()]
+    rules = [_rule_from(e) for e in data["triggers"]]
+    for path in files:
+        more = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        rules.extend(_rule_from(e) for e in more.get("triggers", []))
+    return Lexicon(
+        rules=rules,
+        protest_cues={k: re.compile(v, re.I) for k, v in data["protest_cues"].items()},
+        non_event={k: re.compile(v, re.I) for k, v in data["non_event_cues"].items()},
+        light_verbs=set(data["light_verbs"]),
+        irrealis=re.compile(data["irrealis"], re.I),
+        negation=re.compile(data["negation"], re.I),
+        extra_files=[str(p) for p in files],
+    )
+
+
+@dataclass
+class Match:
+    rule: Rule
+    start: int  # absolute character offsets into the document text
+    end: int
+
+
+@dataclass
+class Roles:
+    actor1: list[Token] = field(default_factory=list)
+    actor2: list[Token] = field(default_factory=list)
+    assoc1: list[Token] = field(default_factory=list)
+    assoc2: list[Token] = field(default_factory=list)
+
+
+class EventsStage:
+    """Find event mentions sentence by sentence and attach them to `Document.events`."""
+
+    name = "events"
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon or load_lexicon()
+
+    def __call__(self, doc: Document) -> Document:
+        if doc.nlp is None:
+            raise ValueError("events stage needs the nlp stage first")
+        events: list[Event] = []
+        for sent in doc.nlp.sents:
+            if not self._codable(doc, sent):
+                continue
+            event = self.code_sentence(doc, sent)
+            if event is not None:
+                events.append(event)
+        doc.events = events
+        return doc
+
+    @staticmethod
+    def _codable(doc: Document, sent: SpacySpan) -> bool:
+        if not sent.text.strip() or not doc.in_body(sent.start_char, sent.end_char):
+            return False
+        # Headlines restate the story in the present tense; the body codes it.
+        title = doc.title
+        return not (title and title.start <= sent.start_char < max(title.end, title.start + 1))
+
+    # ------------------------------------------------------------------ typing
+    def matches(self, sent: SpacySpan) -> list[Match]:
+        """Every trigger rule that fires in the sentence, strongest first."""
+        text = sent.text
+        found: list[Match] = []
+        for rule in self.lexicon.rules:
+            if rule.needs and not rule.needs.search(text):
+                continue
+            if rule.unless and rule.unless.search(text):
+                continue
+            for m in rule.pattern.finditer(text):
+                found.append(Match(rule, sent.start_char + m.start(), sent.start_char + m.end()))
+        found.sort(key=lambda m: (-m.rule.weight, m.start))
+        return found
+
+    def _is_non_event(self, text: str) -> bool:
+        """Disasters, accidents, crime, sport, diplomacy: no event unless an armed or political
+        actor is named (a football riot is still a riot)."""
+        cues = self.lexicon.non_event
+        if cues["armed_actor"].search(text):
+            return False
+        return any(cues[k].search(text) for k in ("disaster", "accident", "crime", "sport",
+                                                  "diplomacy"))
+
+    def code_sentence(self, doc: Document, sent: SpacySpan) -> Event | None:
+        """Code one sentence: the best trigger that survives the checks, or nothing."""
+        if self._is_non_event(sent.text):
+            return None
+        for match in self.matches(sent):
+            trigger = _trigger_token(doc, match)
+            if trigger is None or _in_support_phrase(trigger):
+                continue
+            roles = self.roles(trigger)
+            sub = self._settle(match, trigger, sent, roles)
+            if sub is None:
+                continue
+            return self._event(doc, sent, match, trigger, roles, sub)
+        return None
+
+    def _settle(self, match: Match, trigger: Token, sent: SpacySpan, roles: Roles) -> str | None:
+        """Turn a rule's family into a sub-event type, or reject the match."""
+        sub = match.rule.sub
+        if sub == "@territory":
+            return _territory(trigger, sent, roles)
+        if sub == "@violence":
+            return _violence(roles, sent)
+        if sub == "@protest":
+            return self._protest(sent.text)
+        if sub == "Non-violent transfer of territory" and not roles.actor1:
+            return None
+        return sub
+
+    def _protest(self, text: str) -> str:
+        cues = self.lexicon.protest_cues
+        if cues["violent"].search(text):
+            return "Violent demonstration"
+        if cues["state_force"].search(text):
+            if cues["excessive"].search(text):
+                return "Excessive force against protesters"
+            if cues["intervention"].search(text):
+                return "Protest with intervention"
+        return "Peaceful protest"
+
+    # ------------------------------------------------------------------ roles
+    def roles(self, trigger: Token) -> Roles:
+        """Raw role tokens (heads of noun phrases) around a trigger."""
+        roles = Roles()
+        if trigger.pos_ in ("VERB", "AUX"):
+            _verb_roles(trigger, roles)
+        else:
+            _noun_roles(trigger, roles, self.lexicon.light_verbs)
+        roles.assoc1.extend(_support_actors(trigger, roles.actor1))
+        roles.actor1 = [_resolve_pronoun(t) for t in roles.actor1]
+        roles.actor2 = [_resolve_pronoun(t) for t in roles.actor2]
+        return roles
+
+    # ------------------------------------------------------------------ mood
+    def mood(self, trigger: Token, sent: SpacySpan, sub: str) -> str:
+        """new | plan | negated | generic, from the trigger's clause."""
+        verb = _governing_verb(trigger)
+        chain = [verb, *list(verb.ancestors)[:3]] if verb is not None else []
+        for tok in chain:
+            kids = list(tok.children)
+            if any(k.dep_ == "neg" for k in kids) and tok is verb:
+                return "negated"
+            if any(k.dep_ == "aux" and k.lower_ in MODALS for k in kids):
+                return "plan"
+            if any(k.dep_ == "mark" and k.lower_ in ("if", "unless") for k in kids):
+                return "plan"
+            if tok is not verb and tok.lemma_ in PLAN_LEMMAS and verb.dep_ in ("xcomp", "ccomp"):
+                return "plan"
+        if verb is not None and _generic_present(verb):
+            return "generic"
+        return "new"
+
+    def _event(self, doc: Document, sent: SpacySpan, match: Match, trigger: Token,
+               roles: Roles, sub: str) -> Event | None:
+        mood = self.mood(trigger, sent, sub)
+        status = "new"
+        if mood in ("negated", "generic"):
+            return None
+        if mood == "plan":
+            # An announced deal is itself the event ACLED codes; other plans are not events.
+            if SUB_TO_TYPE[sub] != "Strategic developments" or not _deal_context(sent.text):
+                return None
+            sub, status = "Agreement", "agreement"
+        event = Event(
+            event_type=SUB_TO_TYPE[sub],
+            sub_event_type=sub,
+            status=status,
+            confidence=_confidence(match.rule.weight, roles),
+            sentence=Span(start=sent.start_char, end=sent.end_char, text=sent.text),
+            trigger=Span(start=match.start, end=match.end, text=doc.text[match.start:match.end],
+                         confidence=match.rule.weight),
+            roles={k: [_np_span(doc, t) for t in getattr(roles, k)]
+                   for k in ("actor1", "actor2", "assoc1", "assoc2") if getattr(roles, k)},
+        )
+        event.evidence["sub_event_type"] = event.trigger
+        event.evidence["event_type"] = event.trigger
+        return event
+
+
+# ---------------------------------------------------------------------- helpers
+def _deal_context(text: str) -> bool:
+    return bool(re.search(r"\b(?:deal|agreement|accord|ceasefire|truce|pact|agreed)\b", text, re.I))
+
+
+def _confidence(weight: float, roles: Roles) -> float:
+    found = sum(bool(x) for x in (roles.actor1, roles.actor2))
+    return round(min(0.99, weight * (0.7 + 0.15 * found)), 3)
+
+
+def _trigger_token(doc: Document, match: Match) -> Token | None:
+    span = doc.nlp.char_span(match.start, match.end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    # "recapture" in "completed the recapture": the span's syntactic head is the trigger.
+    return span.root
+
+
+def _governing_verb(tok: Token) -> Token | None:
+    current = tok
+    for _ in range(6):
+        if current.pos_ in ("VERB", "AUX"):
+            return current
+        if current.head is current:
+            return None
+        current = current.head
+    return None
+
+
+def _generic_present(verb: Token) -> bool:
+    """Present simple with no perfect/progressive auxiliary: "both face assaults" states a
+    condition, not a dated event. Reported speech ("police say ...") is handled by looking
+    only at the trigger's own clause."""
+    if verb.tag_ not in ("VBZ", "VBP"):
+        return False
+    auxes = {k.lower_ for k in verb.children if k.dep_ in ("aux", "auxpass")}
+    return not auxes
+
+
+def _in_support_phrase(tok: Token) -> bool:
+    """True for triggers inside "backed by ...", "bolstered by ..." phrases."""
+    for anc in tok.ancestors:
+        if anc.lemma_ in SUPPORT_LEMMAS and anc.dep_ in ("acl", "advcl", "amod", "relcl"):
+            return True
+    return False
+
+
+def _children(tok: Token, *deps: str) -> list[Token]:
+    return [c for c in tok.children if c.dep_ in deps]
+
+
+def _with_conjuncts(tokens: list[Token]) -> list[Token]:
+    out: list[Token] = []
+    for t in tokens:
+        out.append(t)
+        out.extend(c for c in t.conjuncts if c not in out)
+    return out
+
+
+def _pobj(tok: Token, *preps: str) -> list[Token]:
+    found: list[Token] = []
+    for prep in tok.children:
+        if prep.dep_ in ("prep", "agent") and prep.lower_ in preps:
+            found.extend(_children(prep, "pobj"))
+    return found
+
+
+def _subject(verb: Token) -> list[Token]:
+    subj = _children(verb, "nsubj", "csubj")
+    if subj:
+        return subj
+    # "Gunmen stormed the village and killed five": the conjoined verb shares the subject;
+    # "X announced they would cede": an xcomp/ccomp inherits from its governor when empty.
+    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
+        return _subject(verb.head) if verb.head.pos_ in ("VERB", "AUX") else []
+    return []
+
+
+def _verb_roles(verb: Token, roles: Roles) -> None:
+    passive = _children(verb, "nsubjpass")
+    if passive:
+        roles.actor2 = passive
+        roles.actor1 = _pobj(verb, "by")
+    else:
+        roles.actor1 = _subject(verb)
+        objects = _children(verb, "dobj")
+        roles.actor2 = [o for o in objects if _looks_like_actor(o)]
+    for prep in ("against", "on", "with", "from", "targeting", "upon"):
+        for obj in _pobj(verb, prep):
+            if _looks_like_actor(obj) and obj not in roles.actor2:
+                roles.actor2.append(obj)
+                break
+    if not roles.actor2:
+        roles.actor2 = _from_in_subtree(verb)
+    roles.assoc1.extend(c for t in roles.actor1 for c in t.conjuncts)
+    roles.assoc2.extend(c for t in roles.actor2 for c in t.conjuncts)
+
+
+def _noun_roles(noun: Token, roles: Roles, light_verbs: set[str]) -> None:
+    roles.actor1 = _pobj(noun, "by") + _children(noun, "poss")
+    roles.actor2 = [t for t in _pobj(noun, "on", "against", "targeting", "upon")
+                    if _looks_like_actor(t)]
+    between = _pobj(noun, "between")
+    if between and not roles.actor1:
+        both = _with_conjuncts(between)
+        roles.actor1, roles.actor2 = both[:1], both[1:2]
+    if not roles.actor1:
+        roles.actor1 = [m for m in _children(noun, "amod", "compound", "nmod")
+                        if m.ent_type_ in ("NORP", "GPE", "ORG") and _looks_like_actor(m)]
+    head = noun.head
+    if not roles.actor1 and noun.dep_ == "dobj" and head.lemma_ in light_verbs:
+        roles.actor1 = _subject(head)
+    if noun.dep_ == "nsubj" and head.pos_ == "VERB":  # "an air strike killed five civilians"
+        roles.actor2 = roles.actor2 or [o for o in _children(head, "dobj") if _looks_like_actor(o)]
+    if noun.dep_ == "pobj" and head.head.pos_ == "VERB":  # "killed in an air strike"
+        victims = _children(head.head, "nsubjpass")
+        roles.actor2 = roles.actor2 or [v for v in victims if _looks_like_actor(v)]
+    if not roles.actor2:
+        roles.actor2 = _from_in_subtree(noun)
+
+
+def _from_in_subtree(tok: Token) -> list[Token]:
+    """The side a place was taken from: "the recapture of Palmyra from the Islamic State"."""
+    for t in tok.subtree:
+        if t.dep_ == "prep" and t.lower_ == "from":
+            objs = [o for o in _children(t, "pobj") if _looks_like_actor(o)]
+            if objs:
+                return objs[:1]
+    return []
+
+
+def _support_actors(trigger: Token, actor1: list[Token]) -> list[Token]:
+    """Allies: "troops backed by Russian jets", "Bolstered by air strikes from Moscow, ..."."""
+    found: list[Token] = []
+    verb = _governing_verb(trigger) or trigger
+    anchors = [*actor1, verb, trigger]
+    for anchor in anchors:
+        for child in anchor.children:
+            if child.lemma_ in SUPPORT_LEMMAS and child.dep_ in ("acl", "advcl", "amod", "relcl"):
+                found.extend(_with_conjuncts(_pobj(child, "by", "from")))
+            if child.dep_ == "prep" and child.lower_ == "alongside":
+                found.extend(_with_conjuncts(_children(child, "pobj")))
+    return [t for t in found if t not in actor1]
+
+
+def _resolve_pronoun(tok: Token) -> Token:
+    """"they" in "X announced they would cede ..." is X: climb to the reporting clause."""
+    if tok.lower_ not in PRONOUNS:
+        return tok
+    verb = tok.head
+    for anc in [verb, *verb.ancestors]:
+        if anc is verb:
+            continue
+        for subj in _children(anc, "nsubj"):
+            if subj.lower_ not in PRONOUNS:
+                return subj
+    return tok
+
+
+def _looks_like_actor(tok: Token) -> bool:
+    if tok.lower_ in PRONOUNS:
+        return tok.lower_ in ("they", "them")
+    return actors.actor_kind(_phrase(tok)) is not None
+
+
+def _phrase(tok: Token) -> str:
+    tokens = _np_tokens(tok)
+    return " ".join(t.text for t in tokens)
+
+
+# Dependencies that stay inside an actor's noun phrase.
+_NP_DEPS = {"det", "amod", "compound", "nummod", "poss", "case", "nmod", "quantmod", "appos",
+            "punct", "advmod", "npadvmod", "predet", "neg", "cc", "conj", "dep"}
+
+
+def _np_tokens(tok: Token) -> list[Token]:
+    """The contiguous noun phrase around `tok`: modifiers, "of"/"in" complements of names,
+    appositions and bracketed acronyms; not relative clauses or other prepositions."""
+    keep = {tok}
+
+    def walk(t: Token) -> None:
+        for c in t.children:
+            inside = c.dep_ in _NP_DEPS
+            if c.dep_ == "prep" and c.lower_ == "of":
+                inside = True
+            if c.dep_ == "prep" and c.lower_ == "in" and t.pos_ == "PROPN":
+                inside = True
+            if c.dep_ == "pobj" and t.dep_ == "prep":
+                inside = True
+            if inside and c not in keep:
+                keep.add(c)
+                walk(c)
+
+    walk(tok)
+    ordered = sorted(keep, key=lambda t: t.i)
+    # cut at the first gap so the span stays contiguous
+    start = ordered.index(tok)
+    lo, hi = start, start
+    while lo > 0 and ordered[lo - 1].i == ordered[lo].i - 1:
+        lo -= 1
+    while hi + 1 < len(ordered) and ordered[hi + 1].i == ordered[hi].i + 1:
+        hi += 1
+    span = ordered[lo:hi + 1]
+    while span and span[-1].dep_ in ("punct", "cc") and span[-1].text not in (")",):
+        span.pop()
+    return span or [tok]
+
+
+def _np_span(doc: Document, tok: Token) -> Span:
+    tokens = _np_tokens(tok)
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    return Span(start=start, end=end, text=doc.text[start:end], confidence=0.7)
+
+
+def _kind(tokens: list[Token]) -> int | None:
+    for t in tokens:
+        kind = actors.actor_kind(_phrase(t))
+        if kind is not None:
+            return kind
+    return None
+
+
+def _territory(trigger: Token, sent: SpacySpan, roles: Roles) -> str | None:
+    """A place changed hands: who took it decides the sub-type."""
+    window = sent.text[trigger.idx - sent.start_char:]
+    has_place = PLACE_NOUNS.search(window) or any(
+        e.label_ in ("GPE", "LOC", "FAC", "PERSON") and e.start_char >= trigger.idx
+        for e in sent.ents
+    )
+    if not has_place:
+        return None
+    kind = _kind(roles.actor1)
+    if kind is None:
+        return None
+    return "Government regains territory" if kind == 1 else "Non-state actor overtakes territory"
+
+
+def _violence(roles: Roles, sent: SpacySpan) -> str | None:
+    """Attack on civilians or armed clash, from the target's actor type."""
+    target = _kind(roles.actor2)
+    agent = _kind(roles.actor1)
+    if target == 7:
+        return "Attack" if agent not in (5, 6, 7) else None
+    if target in (1, 2, 3, 4, 8):
+        return "Armed clash" if agent is None or agent in (1, 2, 3, 4, 8) else None
+    if agent in (2, 3, 4) and re.search(r"\b(?:villag\w*|civilians|residents|people|"
+                                         r"farmers|worshippers|passengers)\b", sent.text, re.I):
+        return "Attack"
+    return None

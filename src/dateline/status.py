@@ -1,0 +1,161 @@
+"""New events vs background, and one event per happening within a document.
+
+Runs last: by now every event has its date, place and actors. An event dated well before
+publication ("since taking over swathes of territory in 2014", an operation "launched in
+August") is background, kept in `Document.background` for audit but not emitted. Sentences that
+report the same happening ("completed the recapture of Palmyra" ... "regained control over
+Palmyra") are folded into one event that keeps every mention as evidence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from .records import Document, Event
+
+# Sub-event types that say more than the ones they absorb when two mentions are folded.
+SPECIFICITY = {
+    "Government regains territory": 3,
+    "Non-state actor overtakes territory": 3,
+    "Armed clash": 1,
+}
+TERRITORY = {"Government regains territory", "Non-state actor overtakes territory"}
+
+
+class StatusStage:
+    """Drop background, fold repeated mentions, give events stable ids."""
+
+    name = "status"
+
+    def __init__(self, background_days: int = 30, fold_days: int = 2) -> None:
+        self.background_days = background_days
+        self.fold_days = fold_days
+
+    def __call__(self, doc: Document) -> Document:
+        current: list[Event] = []
+        for event in doc.events:
+            reason = self.background_reason(doc, event)
+            if reason:
+                event.status = "background"
+                event.notes.append(reason)
+                doc.background.append(event)
+            else:
+                current.append(event)
+        doc.events = self.fold(current)
+        _assign_ids(doc)
+        return doc
+
+    def background_reason(self, doc: Document, event: Event) -> str | None:
+        if doc.published is None or event.event_date is None:
+            return None
+        age = (doc.published - event.event_date).days
+        if age > self.background_days:
+            return f"dated {event.event_date.isoformat()}, {age} days before publication"
+        if age < -1:
+            return f"dated {event.event_date.isoformat()}, after publication (a plan, not an event)"
+        return None
+
+    def fold(self, events: list[Event]) -> list[Event]:
+        kept: list[Event] = []
+        for event in events:
+            target = next((k for k in kept if self.same_happening(k, event)), None)
+            if target is None:
+                kept.append(event)
+            else:
+                _absorb(target, event)
+        return kept
+
+    def same_happening(self, a: Event, b: Event) -> bool:
+        """Two mentions in one article describe the same event."""
+        if a.event_type != b.event_type:
+            # A withdrawal with no place of its own, in a story about a place changing hands,
+            # is the other side of that change, not a separate transfer.
+            return _withdrawal_of(a, b) or _withdrawal_of(b, a)
+        if a.event_type == "Strategic developments" and a.sub_event_type != b.sub_event_type:
+            return False
+        if not _dates_close(a, b, self.fold_days):
+            return False
+        if not _actors_compatible(a, b):
+            return False
+        pa, pb = _own_place(a), _own_place(b)
+        if pa is not None and pb is not None:
+            return pa == pb
+        return True
+
+
+def _own_place(e: Event) -> int | None:
+    """The geonameid of a place the text names for the event (not a country fallback)."""
+    if e.place is None or e.place.feature == "country" or e.place.geonameid is None:
+        return None
+    return e.place.geonameid
+
+
+def _dates_close(a: Event, b: Event, days: int) -> bool:
+    if a.event_date is None or b.event_date is None:
+        return True
+    return abs((a.event_date - b.event_date).days) <= days
+
+
+def _generic(name: str | None) -> bool:
+    return name is None or name.startswith(("Unidentified", "Civilians", "Protesters", "Rioters"))
+
+
+def _actors_compatible(a: Event, b: Event) -> bool:
+    for x, y in ((a.actor1, b.actor1), (a.actor2, b.actor2)):
+        nx, ny = (x.name if x else None), (y.name if y else None)
+        if nx != ny and not (_generic(nx) or _generic(ny)):
+            return False
+    return True
+
+
+def _withdrawal_of(a: Event, b: Event) -> bool:
+    return (a.sub_event_type in TERRITORY and b.sub_event_type == "Non-violent transfer of territory"
+            and _own_place(b) is None)
+
+
+def _absorb(base: Event, other: Event) -> None:
+    """Fold `other` into `base`, keeping the more specific and better-evidenced fields."""
+    if SPECIFICITY.get(other.sub_event_type, 0) > SPECIFICITY.get(base.sub_event_type, 0):
+        base.sub_event_type = other.sub_event_type
+        base.event_type = other.event_type
+        base.evidence["sub_event_type"] = other.evidence.get("sub_event_type", other.trigger)
+    for role in ("actor1", "actor2"):
+        mine, theirs = getattr(base, role), getattr(other, role)
+        if theirs and (mine is None or (_generic(mine.name) and not _generic(theirs.name))):
+            setattr(base, role, theirs)
+            if role in other.evidence:
+                base.evidence[role] = other.evidence[role]
+    for role in ("assoc_actor_1", "assoc_actor_2"):
+        names = {a.name for a in getattr(base, role)}
+        getattr(base, role).extend(a for a in getattr(other, role) if a.name not in names)
+    if _own_place(base) is None and _own_place(other) is not None:
+        base.place, base.geo_precision = other.place, other.geo_precision
+        base.country = other.country or base.country
+        for key in ("location", "country"):
+            if key in other.evidence:
+                base.evidence[key] = other.evidence[key]
+    _better_date(base, other)
+    if other.fatalities > base.fatalities:
+        base.fatalities = other.fatalities
+        if "fatalities" in other.evidence:
+            base.evidence["fatalities"] = other.evidence["fatalities"]
+    base.mentions.append(other.sentence)
+    base.mentions.extend(other.mentions)
+    base.confidence = round(min(0.99, max(base.confidence, other.confidence) + 0.03), 3)
+
+
+def _better_date(base: Event, other: Event) -> None:
+    mine = base.evidence.get("event_date")
+    theirs = other.evidence.get("event_date")
+    if other.event_date is None or theirs is None:
+        return
+    if base.event_date is None or mine is None or theirs.confidence > mine.confidence:
+        base.event_date, base.time_precision = other.event_date, other.time_precision
+        base.evidence["event_date"] = theirs
+
+
+def _assign_ids(doc: Document) -> None:
+    """Stable ids: the same document text always gives the same event ids."""
+    digest = hashlib.sha1(f"{doc.id}\0{doc.text}".encode()).hexdigest()[:10]
+    for i, event in enumerate(doc.events, start=1):
+        event.id = f"{digest}-{i}"
