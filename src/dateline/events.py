@@ -35,6 +35,7 @@ MODALS = {"will", "would", "shall", "could", "might", "may", "should", "must", "
 PLAN_LEMMAS = {"plan", "threaten", "vow", "intend", "pledge", "offer", "aim", "seek", "prepare",
                "warn", "want", "hope", "expect", "fear", "promise", "propose", "consider",
                "try", "attempt", "decide", "agree"}
+TERRITORIAL = {"@territory", "Non-violent transfer of territory", "Agreement"}
 PRONOUNS = {"they", "he", "she", "it", "we", "them", "who", "which", "i", "you"}
 PLACE_NOUNS = re.compile(
     r"\b(?:town|city|village|villages|district|area|territory|territories|base|hill|airport|"
@@ -186,7 +187,7 @@ class EventsStage:
             trigger = _trigger_token(doc, match)
             if trigger is None or _in_support_phrase(trigger):
                 continue
-            roles = self.roles(trigger)
+            roles = self.roles(trigger, territorial=match.rule.sub in TERRITORIAL)
             sub = self._settle(match, trigger, sent, roles)
             if sub is None:
                 continue
@@ -218,13 +219,17 @@ class EventsStage:
         return "Peaceful protest"
 
     # ------------------------------------------------------------------ roles
-    def roles(self, trigger: Token) -> Roles:
-        """Raw role tokens (heads of noun phrases) around a trigger."""
+    def roles(self, trigger: Token, territorial: bool = False) -> Roles:
+        """Raw role tokens (heads of noun phrases) around a trigger. For a place changing
+        hands, "from X" names the loser; otherwise "from" is only an origin."""
         roles = Roles()
+        if trigger.pos_ not in ("VERB", "AUX", "NOUN", "PROPN"):
+            # "as part of a deal": the clause's verb carries the roles.
+            trigger = _governing_verb(trigger) or trigger
         if trigger.pos_ in ("VERB", "AUX"):
-            _verb_roles(trigger, roles)
+            _verb_roles(trigger, roles, territorial)
         else:
-            _noun_roles(trigger, roles, self.lexicon.light_verbs)
+            _noun_roles(trigger, roles, self.lexicon.light_verbs, territorial)
         roles.assoc1.extend(_support_actors(trigger, roles.actor1))
         roles.actor1 = [_resolve_pronoun(t) for t in roles.actor1]
         roles.actor2 = [_resolve_pronoun(t) for t in roles.actor2]
@@ -268,7 +273,7 @@ class EventsStage:
             sentence=Span(start=sent.start_char, end=sent.end_char, text=sent.text),
             trigger=Span(start=match.start, end=match.end, text=doc.text[match.start:match.end],
                          confidence=match.rule.weight),
-            roles={k: [_np_span(doc, t) for t in getattr(roles, k)]
+            roles={k: [_np_span(doc, t, whole=k.startswith("assoc")) for t in getattr(roles, k)]
                    for k in ("actor1", "actor2", "assoc1", "assoc2") if getattr(roles, k)},
         )
         event.evidence["sub_event_type"] = event.trigger
@@ -354,7 +359,7 @@ def _subject(verb: Token) -> list[Token]:
     return []
 
 
-def _verb_roles(verb: Token, roles: Roles) -> None:
+def _verb_roles(verb: Token, roles: Roles, territorial: bool) -> None:
     passive = _children(verb, "nsubjpass")
     if passive:
         roles.actor2 = passive
@@ -363,18 +368,19 @@ def _verb_roles(verb: Token, roles: Roles) -> None:
         roles.actor1 = _subject(verb)
         objects = _children(verb, "dobj")
         roles.actor2 = [o for o in objects if _looks_like_actor(o)]
-    for prep in ("against", "on", "with", "from", "targeting", "upon"):
+    preps = ("against", "on", "with", "targeting", "upon", "to", *(("from",) if territorial else ()))
+    for prep in preps:
         for obj in _pobj(verb, prep):
             if _looks_like_actor(obj) and obj not in roles.actor2:
                 roles.actor2.append(obj)
                 break
-    if not roles.actor2:
+    if not roles.actor2 and territorial:
         roles.actor2 = _from_in_subtree(verb)
     roles.assoc1.extend(c for t in roles.actor1 for c in t.conjuncts)
     roles.assoc2.extend(c for t in roles.actor2 for c in t.conjuncts)
 
 
-def _noun_roles(noun: Token, roles: Roles, light_verbs: set[str]) -> None:
+def _noun_roles(noun: Token, roles: Roles, light_verbs: set[str], territorial: bool) -> None:
     roles.actor1 = _pobj(noun, "by") + _children(noun, "poss")
     roles.actor2 = [t for t in _pobj(noun, "on", "against", "targeting", "upon")
                     if _looks_like_actor(t)]
@@ -393,7 +399,7 @@ def _noun_roles(noun: Token, roles: Roles, light_verbs: set[str]) -> None:
     if noun.dep_ == "pobj" and head.head.pos_ == "VERB":  # "killed in an air strike"
         victims = _children(head.head, "nsubjpass")
         roles.actor2 = roles.actor2 or [v for v in victims if _looks_like_actor(v)]
-    if not roles.actor2:
+    if not roles.actor2 and territorial:
         roles.actor2 = _from_in_subtree(noun)
 
 
@@ -415,10 +421,14 @@ def _support_actors(trigger: Token, actor1: list[Token]) -> list[Token]:
     for anchor in anchors:
         for child in anchor.children:
             if child.lemma_ in SUPPORT_LEMMAS and child.dep_ in ("acl", "advcl", "amod", "relcl"):
-                found.extend(_with_conjuncts(_pobj(child, "by", "from")))
+                found.extend(_pobj(child, "by"))
             if child.dep_ == "prep" and child.lower_ == "alongside":
-                found.extend(_with_conjuncts(_children(child, "pobj")))
-    return [t for t in found if t not in actor1]
+                found.extend(_children(child, "pobj"))
+    unique: list[Token] = []
+    for t in found:
+        if t not in actor1 and t not in unique:
+            unique.append(t)
+    return unique
 
 
 def _resolve_pronoun(tok: Token) -> Token:
@@ -436,6 +446,8 @@ def _resolve_pronoun(tok: Token) -> Token:
 
 
 def _looks_like_actor(tok: Token) -> bool:
+    if PLACE_NOUNS.fullmatch(tok.lower_):  # "cede several villages": a place, not people
+        return False
     if tok.lower_ in PRONOUNS:
         return tok.lower_ in ("they", "them")
     return actors.actor_kind(_phrase(tok)) is not None
@@ -443,12 +455,12 @@ def _looks_like_actor(tok: Token) -> bool:
 
 def _phrase(tok: Token) -> str:
     tokens = _np_tokens(tok)
-    return " ".join(t.text for t in tokens)
+    return tok.doc.text[tokens[0].idx:tokens[-1].idx + len(tokens[-1].text)]
 
 
 # Dependencies that stay inside an actor's noun phrase.
 _NP_DEPS = {"det", "amod", "compound", "nummod", "poss", "case", "nmod", "quantmod", "appos",
-            "punct", "advmod", "npadvmod", "predet", "neg", "cc", "conj", "dep"}
+            "punct", "npadvmod", "predet", "neg", "cc", "conj", "dep"}
 
 
 def _np_tokens(tok: Token) -> list[Token]:
@@ -481,11 +493,15 @@ def _np_tokens(tok: Token) -> list[Token]:
     span = ordered[lo:hi + 1]
     while span and span[-1].dep_ in ("punct", "cc") and span[-1].text not in (")",):
         span.pop()
+    while span and span[0] is not tok and not any(c.isalnum() for c in span[0].text):
+        span.pop(0)  # a dateline bullet or dash parsed as a modifier
     return span or [tok]
 
 
-def _np_span(doc: Document, tok: Token) -> Span:
-    tokens = _np_tokens(tok)
+def _np_span(doc: Document, tok: Token, whole: bool = False) -> Span:
+    """The role's text. Allies keep their whole phrase ("air strikes and ground troops from
+    Moscow") because the origin may be the only clue to who they are."""
+    tokens = sorted(tok.subtree, key=lambda t: t.i) if whole else _np_tokens(tok)
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
     return Span(start=start, end=end, text=doc.text[start:end], confidence=0.7)
 

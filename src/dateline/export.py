@@ -72,7 +72,9 @@ class Writer:
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         self.stream, self.fmt = stream, fmt
-        self.console = console or Console(file=stream)
+        # Off a terminal (a pipe, CI) Rich assumes 80 columns; give the table room instead.
+        tty = hasattr(stream, "isatty") and stream.isatty()
+        self.console = console or Console(file=stream, width=None if tty else 160)
         self.rows: list[tuple[str, dict[str, Any]]] = []
         self._csv: csv.DictWriter | None = None
         self._features = 0

