@@ -1,0 +1,97 @@
+"""The event coder on single sentences: type, roles, mood. Real spaCy parses, no mocks."""
+
+import pytest
+
+from dateline.pipeline import Pipeline
+from dateline.records import Document
+
+
+@pytest.fixture(scope="module")
+def code():
+    pipeline = Pipeline(["nlp", "events", "actors"])
+
+    def run(text: str) -> list:
+        return pipeline(Document(id="t", text=text)).events
+
+    return run
+
+
+@pytest.mark.parametrize("text, sub", [
+    ("Government troops recaptured the town of Kidal from Tuareg rebels on Monday.",
+     "Government regains territory"),
+    ("Al Shabaab fighters seized the town of Mahaday after soldiers withdrew.",
+     "Non-state actor overtakes territory"),
+    ("Soldiers clashed with Boko Haram fighters near Bama on Sunday.", "Armed clash"),
+    ("Gunmen killed five villagers in an attack on a village in Zamfara state.", "Attack"),
+    ("Russian warplanes struck a market in Idlib, killing 12 people.", "Air/drone strike"),
+    ("A suicide bomber blew himself up at a checkpoint in Mogadishu.", "Suicide bomb"),
+    ("Rebels shelled the outskirts of Donetsk overnight.", "Shelling/artillery/missile attack"),
+    ("A roadside bomb exploded near a police vehicle in Kandahar.",
+     "Remote explosive/landmine/IED"),
+    ("Unknown assailants threw a grenade into a bar in Bujumbura.", "Grenade"),
+    ("Gunmen abducted 30 students from a school in Kaduna.", "Abduction/forced disappearance"),
+    ("Hundreds of teachers protested in Lusaka on Tuesday over unpaid salaries.",
+     "Peaceful protest"),
+    ("Police fired tear gas to disperse protesters in Nairobi.", "Protest with intervention"),
+    ("Security forces shot dead four protesters in Khartoum.", "Excessive force against protesters"),
+    ("Protesters threw stones at police and torched tyres in Dhaka.", "Violent demonstration"),
+    ("An angry mob lynched a suspected thief in Lagos.", "Mob violence"),
+    ("Police defused a bomb planted under a bridge in Quetta.", "Disrupted weapons use"),
+    ("The warring parties signed a ceasefire agreement in Juba on Friday.", "Agreement"),
+    ("Looters ransacked shops in the town of Goma.", "Looting/property destruction"),
+])
+def test_sub_event_type(code, text, sub):
+    events = code(text)
+    assert events, f"no event in {text!r}"
+    assert events[0].sub_event_type == sub
+
+
+@pytest.mark.parametrize("text", [
+    "A flood killed 40 people in the Niger Delta on Monday.",
+    "The foreign minister held talks with his Kenyan counterpart in Nairobi.",
+    "The rebels threatened to attack the capital if talks failed.",
+    "Both cities face assaults by forces backed by the coalition.",
+    "Arsenal beat Chelsea 2-1 in a tense London derby on Sunday.",
+])
+def test_not_an_event(code, text):
+    assert code(text) == []
+
+
+def test_roles_and_allies(code):
+    text = ("Syrian troops backed by Russian jets have completed the recapture of the city of "
+            "Palmyra from the Islamic State.")
+    event = code(text)[0]
+    assert event.actor1.name == "Military Forces of Syria"
+    assert event.actor2.name.startswith("Islamic State")
+    assert [a.name for a in event.assoc_actor_1] == ["Military Forces of Russia"]
+    assert event.evidence["actor1"].text == "Syrian troops"
+
+
+def test_passive_voice_puts_the_victims_second(code):
+    event = code("Three civilians were killed by Al Shabaab militants in Baidoa.")[0]
+    assert event.sub_event_type == "Attack"
+    assert event.actor1.name == "Al Shabaab"
+    assert event.actor2.name.startswith("Civilians")
+
+
+def test_announced_deal_is_coded_as_agreement(code):
+    text = ("Fighters of the Syrian Democratic Forces announced they would cede several villages "
+            "to the government as part of a deal brokered by Russia.")
+    event = code(text)[0]
+    assert (event.event_type, event.status) == ("Strategic developments", "agreement")
+    assert event.actor1.name == "SDF: Syrian Democratic Forces"
+
+
+def test_user_lexicon_extends_triggers(tmp_path, monkeypatch):
+    from dateline import events
+
+    (tmp_path / "extra.yaml").write_text(
+        "triggers:\n  - sub: Grenade\n    weight: 0.99\n    patterns: [pineapple attack]\n")
+    monkeypatch.setenv("DATELINE_LEXICONS", str(tmp_path))
+    events.load_lexicon.cache_clear()
+    try:
+        lexicon = events.load_lexicon()
+        assert lexicon.rules[-1].sub == "Grenade"
+        assert str(tmp_path / "extra.yaml") in lexicon.extra_files
+    finally:
+        events.load_lexicon.cache_clear()
