@@ -1,8 +1,9 @@
 import io
 import json
 
-from dateline.export import CSV_COLUMNS, Writer, format_for
 from test_store import _doc
+
+from dateline.export import CSV_COLUMNS, Writer, format_for
 
 
 def test_format_from_extension():

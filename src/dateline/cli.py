@@ -59,7 +59,8 @@ def _progress() -> Progress:
 
 @app.command(help=EXTRACT_HELP)
 def extract(
-    inputs: Annotated[list[str], typer.Argument(metavar="INPUT...", help="Files, directories or -")],
+    inputs: Annotated[list[str], typer.Argument(metavar="INPUT...",
+                                                help="Files, directories or -")],
     fmt: Annotated[str | None, typer.Option(
         "--format", "-f", help="table | jsonl | csv | geojson (default: from --out, else table)")
     ] = None,
@@ -77,7 +78,8 @@ def extract(
 
     fmt = format_for(out, fmt)
     if fmt not in FORMATS:
-        raise typer.BadParameter(f"{fmt!r}: choose one of {', '.join(FORMATS)}", param_hint="--format")
+        raise typer.BadParameter(f"{fmt!r}: choose one of {', '.join(FORMATS)}",
+                                 param_hint="--format")
     pub = _parse_date(published)
     stream = open(out, "w", encoding="utf-8", newline="") if out and out != "-" else sys.stdout
     writer = Writer(stream, fmt)
@@ -134,7 +136,8 @@ Examples:
 
 @app.command("eval", help=EVAL_HELP)
 def eval_(
-    gold: Annotated[list[str], typer.Argument(metavar="GOLD...", help="Gold .jsonl/.jsonl.gz/.json")],
+    gold: Annotated[list[str], typer.Argument(metavar="GOLD...",
+                                              help="Gold .jsonl/.jsonl.gz/.json")],
     pred: Annotated[str | None, typer.Option(help="Score this engine output instead")] = None,
     json_out: Annotated[str | None, typer.Option("--json", help="Write the full report here")
                         ] = None,

@@ -368,7 +368,7 @@ def _verb_roles(verb: Token, roles: Roles, territorial: bool) -> None:
         roles.actor1 = _subject(verb)
         objects = _children(verb, "dobj")
         roles.actor2 = [o for o in objects if _looks_like_actor(o)]
-    preps = ("against", "on", "with", "targeting", "upon", "to", *(("from",) if territorial else ()))
+    preps = ["against", "on", "with", "targeting", "upon", "to"] + (["from"] if territorial else [])
     for prep in preps:
         for obj in _pobj(verb, prep):
             if _looks_like_actor(obj) and obj not in roles.actor2:

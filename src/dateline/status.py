@@ -109,8 +109,8 @@ def _actors_compatible(a: Event, b: Event) -> bool:
 
 
 def _withdrawal_of(a: Event, b: Event) -> bool:
-    return (a.sub_event_type in TERRITORY and b.sub_event_type == "Non-violent transfer of territory"
-            and _own_place(b) is None)
+    return (a.sub_event_type in TERRITORY and _own_place(b) is None
+            and b.sub_event_type == "Non-violent transfer of territory")
 
 
 def _absorb(base: Event, other: Event) -> None:
