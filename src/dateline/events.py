@@ -202,7 +202,7 @@ class EventsStage:
         if sub == "@violence":
             return _violence(roles, sent)
         if sub == "@protest":
-            return self._protest(sent.text)
+            return self._protest(_with_next_sentence(sent))
         if sub == "Non-violent transfer of territory" and not roles.actor1:
             return None
         return sub
@@ -276,12 +276,35 @@ class EventsStage:
             roles={k: [_np_span(doc, t, whole=k.startswith("assoc")) for t in getattr(roles, k)]
                    for k in ("actor1", "actor2", "assoc1", "assoc2") if getattr(roles, k)},
         )
+        if sub in ("Protest with intervention", "Excessive force against protesters") \
+                and "actor2" not in event.roles:
+            # The force that intervened is the protest's counterpart (often told next).
+            force = self._state_force(doc, sent)
+            if force is not None:
+                event.roles["actor2"] = [force]
         event.evidence["sub_event_type"] = event.trigger
         event.evidence["event_type"] = event.trigger
         return event
 
+    def _state_force(self, doc: Document, sent: SpacySpan) -> Span | None:
+        end = sent.start_char + len(_with_next_sentence(sent))
+        m = self.lexicon.protest_cues["state_force"].search(doc.text, sent.start_char, end)
+        if m is None:
+            return None
+        return Span(start=m.start(), end=m.end(), text=m.group(), confidence=0.6)
+
 
 # ---------------------------------------------------------------------- helpers
+def _with_next_sentence(sent: SpacySpan) -> str:
+    """The sentence and the one after it in the same paragraph: what happened to a protest
+    ("Police fired tear gas to disperse the crowd.") is often told next."""
+    doc = sent.doc
+    if sent.end >= len(doc) or "\n" in doc[sent.end - 1].whitespace_:
+        return sent.text
+    following = doc[sent.end].sent
+    return f"{sent.text} {following.text}"
+
+
 def _deal_context(text: str) -> bool:
     return bool(re.search(r"\b(?:deal|agreement|accord|ceasefire|truce|pact|agreed)\b", text, re.I))
 
