@@ -476,3 +476,10 @@ def test_missing_fatalities_read_as_zero():
     fields = score(gold, pred)["fields"]
     assert fields["fatalities"] == {"accuracy": 0.5, "n": 2}
     assert fields["fatalities_mae"] == 2.0
+
+
+def test_actor_names_ignore_the_article():
+    from dateline.evaluate.fields import norm_actor
+
+    assert norm_actor("Military Forces of the United States (2021-)") == norm_actor(
+        "Military Forces of United States")

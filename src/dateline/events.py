@@ -133,11 +133,13 @@ class EventsStage:
 
     def __init__(self, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon or load_lexicon()
+        self._dateline_end = 0  # per document: roles before it are the dateline
 
     def __call__(self, doc: Document) -> Document:
         if doc.nlp is None:
             raise ValueError("events stage needs the nlp stage first")
         events: list[Event] = []
+        self._dateline_end = _dateline_end(doc)
         for sent in doc.nlp.sents:
             if not self._codable(doc, sent):
                 continue
@@ -185,7 +187,7 @@ class EventsStage:
             return None
         for match in self.matches(sent):
             trigger = _trigger_token(doc, match)
-            if trigger is None or _in_support_phrase(trigger):
+            if trigger is None or _in_support_phrase(trigger) or _denied(trigger):
                 continue
             roles = self.roles(trigger, territorial=match.rule.sub in TERRITORIAL)
             sub = self._settle(match, trigger, sent, roles)
@@ -233,6 +235,12 @@ class EventsStage:
         roles.assoc1.extend(_support_actors(trigger, roles.actor1))
         roles.actor1 = [_resolve_pronoun(t) for t in roles.actor1]
         roles.actor2 = [_resolve_pronoun(t) for t in roles.actor2]
+        if not roles.actor1:
+            roles.actor1 = _claimant(trigger.sent)
+        if not roles.actor2 and not territorial:
+            roles.actor2 = _victims(trigger.sent)
+        for key in ("actor1", "actor2", "assoc1", "assoc2"):  # a dateline is never an actor
+            setattr(roles, key, [t for t in getattr(roles, key) if t.idx >= self._dateline_end])
         return roles
 
     # ------------------------------------------------------------------ mood
@@ -282,6 +290,8 @@ class EventsStage:
             force = self._state_force(doc, sent)
             if force is not None:
                 event.roles["actor2"] = [force]
+        if match.rule.sub.startswith("@"):
+            event.notes.append(f"events: {match.rule.sub[1:]} family settled as {sub}")
         event.evidence["sub_event_type"] = event.trigger
         event.evidence["event_type"] = event.trigger
         return event
@@ -312,6 +322,65 @@ def _deal_context(text: str) -> bool:
 def _confidence(weight: float, roles: Roles) -> float:
     found = sum(bool(x) for x in (roles.actor1, roles.actor2))
     return round(min(0.99, weight * (0.7 + 0.15 * found)), 3)
+
+
+# Verbs whose object is not something that happened here and now: "fled fighting",
+# "condemned the attack", "to avoid conflict", "marked the anniversary of the massacre".
+NOT_HAPPENING = {"flee", "escape", "avoid", "condemn", "denounce", "prevent", "fear", "deny",
+                 "investigate", "mark", "commemorate", "remember", "end", "halt", "stop",
+                 "risk", "blame", "protest", "report", "document", "recall", "mourn"}
+
+
+def _denied(trigger: Token) -> bool:
+    """ "without clashes", "no fighting", "fled fighting elsewhere": the words name an event
+    that did not happen here."""
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in trigger.children):
+        return True
+    head = trigger.head
+    if trigger.dep_ == "pobj" and head.lower_ in ("without", "despite", "against"):
+        return head.lower_ == "without"
+    return trigger.dep_ in ("dobj", "pobj") and _governing_verb(trigger) is not None and \
+        _governing_verb(trigger).lemma_ in NOT_HAPPENING and trigger.pos_ == "NOUN"
+
+
+KILL_LEMMAS = {"kill", "wound", "injure", "target", "hit", "strike", "murder", "maim"}
+DATELINE_END = re.compile(r"[^\n]{0,60}?(?:\s[-\u2013\u2014\u2022:]|\s?[\u2013\u2014\u2022])\s")
+
+
+def _claimant(sent: SpacySpan) -> list[Token]:
+    """Who claimed the attack: "in an attack claimed by the Islamic State", "X claimed
+    responsibility"."""
+    for tok in sent:
+        if tok.lemma_ != "claim":
+            continue
+        by = _pobj(tok, "by")
+        if by:
+            return by[:1]
+        subj = _children(tok, "nsubj")
+        if subj and any(c.lower_ == "responsibility" for c in tok.subtree):
+            return subj[:1]
+    return []
+
+
+def _victims(sent: SpacySpan) -> list[Token]:
+    """Whom the violence hit: the object of "killing ..." / subject of "were killed"."""
+    for tok in sent:
+        if tok.lemma_ not in KILL_LEMMAS or tok.pos_ != "VERB":
+            continue
+        found = _children(tok, "nsubjpass") or _children(tok, "dobj")
+        found = [t for t in found if _looks_like_actor(t)]
+        if found:
+            return found[:1]
+    return []
+
+
+def _dateline_end(doc: Document) -> int:
+    """Where the dateline ("QAMISHLI, Syria —", "ERBIL, Iraq, Feb 16 (Reuters) -") ends:
+    nothing before it is an actor."""
+    if doc.dateline is None or doc.dateline.start < 0:
+        return 0
+    m = DATELINE_END.match(doc.text, doc.dateline.end)
+    return m.end() if m else doc.dateline.end
 
 
 def _trigger_token(doc: Document, match: Match) -> Token | None:
@@ -389,7 +458,8 @@ def _verb_roles(verb: Token, roles: Roles, territorial: bool) -> None:
         roles.actor1 = _pobj(verb, "by")
     else:
         roles.actor1 = _subject(verb)
-        objects = _children(verb, "dobj")
+        # "recaptured the city of X": for a place changing hands the object is the place.
+        objects = [] if territorial else _children(verb, "dobj")
         roles.actor2 = [o for o in objects if _looks_like_actor(o)]
     preps = ["against", "on", "with", "targeting", "upon", "to"] + (["from"] if territorial else [])
     for prep in preps:
@@ -405,6 +475,8 @@ def _verb_roles(verb: Token, roles: Roles, territorial: bool) -> None:
 
 def _noun_roles(noun: Token, roles: Roles, light_verbs: set[str], territorial: bool) -> None:
     roles.actor1 = _pobj(noun, "by") + _children(noun, "poss")
+    for part in _children(noun, "acl", "relcl"):  # "a missile fired by the Houthis"
+        roles.actor1 = roles.actor1 or _pobj(part, "by")
     roles.actor2 = [t for t in _pobj(noun, "on", "against", "targeting", "upon")
                     if _looks_like_actor(t)]
     between = _pobj(noun, "between")

@@ -59,6 +59,8 @@ class StatusStage:
         kept: list[Event] = []
         for event in events:
             target = next((k for k in kept if self.same_happening(k, event)), None)
+            if target is None and kept and _elaborates(kept[-1], event):
+                target = kept[-1]
             if target is None:
                 kept.append(event)
             else:
@@ -108,6 +110,14 @@ def _actors_compatible(a: Event, b: Event) -> bool:
     return True
 
 
+def _elaborates(previous: Event, event: Event) -> bool:
+    """ "The blast killed 12." / "Two soldiers were killed." right after an event: a bare
+    killing with no initiator and no place of its own tells more about the event before it."""
+    bare_killing = any(n.startswith("events: violence family") for n in event.notes)
+    near = 0 <= event.sentence.start - previous.sentence.end < 400
+    return bare_killing and near and "actor1" not in event.roles and _own_place(event) is None
+
+
 def _withdrawal_of(a: Event, b: Event) -> bool:
     return (a.sub_event_type in TERRITORY and _own_place(b) is None
             and b.sub_event_type == "Non-violent transfer of territory")
@@ -119,6 +129,12 @@ def _absorb(base: Event, other: Event) -> None:
         base.sub_event_type = other.sub_event_type
         base.event_type = other.event_type
         base.evidence["sub_event_type"] = other.evidence.get("sub_event_type", other.trigger)
+    if other.event_type != base.event_type:  # an elaboration: only fill what is missing
+        if base.actor2 is None and other.actor2 is not None and base.event_type != "Protests":
+            base.actor2 = other.actor2
+        _more_deaths(base, other)
+        base.mentions.append(other.sentence)
+        return
     for role in ("actor1", "actor2"):
         mine, theirs = getattr(base, role), getattr(other, role)
         if theirs and (mine is None or (_generic(mine.name) and not _generic(theirs.name))):
@@ -135,13 +151,18 @@ def _absorb(base: Event, other: Event) -> None:
             if key in other.evidence:
                 base.evidence[key] = other.evidence[key]
     _better_date(base, other)
+    _more_deaths(base, other)
+    base.mentions.append(other.sentence)
+    base.mentions.extend(other.mentions)
+    base.confidence = round(min(0.99, max(base.confidence, other.confidence) + 0.03), 3)
+
+
+def _more_deaths(base: Event, other: Event) -> None:
+    """Mentions repeat one toll; the largest single figure is the event's (not the sum)."""
     if other.fatalities > base.fatalities:
         base.fatalities = other.fatalities
         if "fatalities" in other.evidence:
             base.evidence["fatalities"] = other.evidence["fatalities"]
-    base.mentions.append(other.sentence)
-    base.mentions.extend(other.mentions)
-    base.confidence = round(min(0.99, max(base.confidence, other.confidence) + 0.03), 3)
 
 
 def _better_date(base: Event, other: Event) -> None:

@@ -165,6 +165,11 @@ def _conventions(etype: str | None, actor1: Actor | None, actor2: Actor | None,
             event.notes.append(f"actors: {actor1.name!r} associated with the crowd")
             assoc1 = [actor1, *assoc1]
             actor1 = None
+    if event.sub_event_type == "Excessive force against protesters" and actor2 \
+            and actor2.inter in (1, 8):
+        # The force that fired on a peaceful protest initiates the event (ACLED's order).
+        event.notes.append("actors: the force is actor1 of excessive force against protesters")
+        actor1, actor2 = actor2, actor1
     if etype == "Violence against civilians" and actor1 and actor1.inter == 7 and (
             actor2 is None or actor2.inter != 7):
         event.notes.append("actors: civilians are actor2 of violence against civilians")

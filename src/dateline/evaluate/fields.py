@@ -40,8 +40,9 @@ def fold(text: str) -> str:
 
 
 def norm_actor(name: str) -> str:
-    """'Military Forces of Syria (2000-)' -> 'military forces of syria'."""
-    return fold(_DATE_RANGE.sub("", name.strip()))
+    """'Military Forces of the Syria (2000-)' -> 'military forces of syria'. The article is
+    dropped too: sources write both 'of United States' and 'of the United States'."""
+    return " ".join(w for w in fold(_DATE_RANGE.sub("", name.strip())).split() if w != "the")
 
 
 def norm_admin(name: str) -> str:

@@ -51,6 +51,8 @@ class Tally:
     place_km: list[float] = field(default_factory=list)
     geonameid_hits: list[bool] = field(default_factory=list)
     article: list[tuple[float, float, float]] = field(default_factory=list)
+    # What went wrong, per document: missed and spurious events, wrong fields (report "errors").
+    errors: list[dict] = field(default_factory=list)
 
 
 # --- which documents score what ---------------------------------------------------------------
@@ -101,19 +103,28 @@ def _type(event: dict | None, is_gold: bool) -> str:
     return (gold_type(event) if is_gold else event.get("event_type")) or NONE
 
 
-def score_fields(tally: Tally, gold: dict, pred: dict, tolerance: int) -> None:
+def score_fields(tally: Tally, gold: dict, pred: dict, tolerance: int) -> dict:
+    """Tally the pair's fields; returns the wrong ones as {field: [gold, engine]}."""
+    wrong: dict = {}
     for key, value in gold.items():
         if key in NOT_FIELDS:
             continue
         hits, n = scorer_for(key, tolerance)(value, pred.get(key), gold)
         tally.fields[key][0] += hits
         tally.fields[key][1] += n
+        if hits < n:
+            wrong[key] = [value, pred.get(key)]
     if "fatalities" in gold:
         tally.abs_errors.append(abs(int(gold["fatalities"]) - _as_int(pred.get("fatalities"))))
     g_xy = coords(gold)
     if g_xy:
         p_xy = coords(pred)
         tally.location_km.append(haversine_km(g_xy, p_xy) if p_xy else MAX_KM)
+    return wrong
+
+
+def _brief(event: dict) -> str:
+    return f"{event.get('event_date')} {_sub(event)} @ {event.get('location')}"
 
 
 def _as_int(value: object) -> int:
@@ -123,8 +134,10 @@ def _as_int(value: object) -> int:
         return 0  # ACLED codes unknown fatalities as 0
 
 
-def score_event_doc(tally: Tally, gold: list[dict], pred: list[dict], tolerance: int) -> None:
+def score_event_doc(tally: Tally, gold: list[dict], pred: list[dict], tolerance: int,
+                    doc_id: str = "") -> None:
     tally.detection_docs += 1
+    errors: dict = {"id": doc_id, "missed": [], "spurious": [], "fields": []}
     pairs = match(gold, pred, tolerance)
     matched_gold = {g for g, _ in pairs}
     matched_pred = {p for _, p in pairs}
@@ -133,16 +146,22 @@ def score_event_doc(tally: Tally, gold: list[dict], pred: list[dict], tolerance:
             tally.optional_matched += 1
             continue
         tally.tp += 1
-        score_fields(tally, gold[gi], pred[pi], tolerance)
+        wrong = score_fields(tally, gold[gi], pred[pi], tolerance)
+        if wrong:
+            errors["fields"].append({"event": _brief(gold[gi]), "wrong": wrong})
         _add_labels(tally, gold[gi], pred[pi])
     for gi, event in enumerate(gold):
         if gi not in matched_gold and event.get("required", True):
             tally.fn += 1
+            errors["missed"].append(_brief(event))
             _add_labels(tally, event, None)
     for pi, event in enumerate(pred):
         if pi not in matched_pred:
             tally.fp += 1
+            errors["spurious"].append(_brief(event))
             _add_labels(tally, None, event)
+    if errors["missed"] or errors["spurious"] or errors["fields"]:
+        tally.errors.append(errors)
     if not gold:
         tally.no_event_docs.append(not pred)
 
@@ -230,7 +249,7 @@ def tally_all(gold: list[dict], pred: dict[str, dict], tolerance: int) -> Tally:
         pred_doc = pred.get(doc["id"]) or {}
         events = engine_events(pred_doc, tally)
         if doc["id"] in detect:
-            score_event_doc(tally, doc["events"], events, tolerance)
+            score_event_doc(tally, doc["events"], events, tolerance, doc["id"])
         if doc["id"] in classify:
             score_classification_doc(tally, doc["events"], events, doc["id"] not in detect)
         if "places" in doc:
@@ -320,5 +339,7 @@ def score(gold: list[dict], pred: dict[str, dict], date_tolerance_days: int = 0)
     if t.article:
         report["article_text"] = _article_block(t)
     report["ignored_engine_events"] = t.ignored_events
+    if t.errors:
+        report["errors"] = t.errors
     report["seconds"] = round(time.perf_counter() - start, 3)
     return report
