@@ -313,6 +313,9 @@ def resolve(expression: str, published: dt.date | None, context: str = "") -> Re
         m = pattern.fullmatch(text)
         if m:
             return HANDLERS[kind](m, published)
+    ago = re.match(r"(?i)(.+?\bago)\b\s+\S", text)
+    if ago:  # "five years ago this week": the distance back decides, not "this week"
+        return resolve(ago.group(1), published, context)
     if _anchored_context(context):
         for kind in ("bare_month", "bare_year"):
             m = PATTERNS[kind].fullmatch(f"in {text}")

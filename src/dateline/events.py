@@ -37,6 +37,11 @@ PLAN_LEMMAS = {"plan", "threaten", "vow", "intend", "pledge", "offer", "aim", "s
                "try", "attempt", "decide", "agree"}
 TERRITORIAL = {"@territory", "Non-violent transfer of territory", "Agreement"}
 PRONOUNS = {"they", "he", "she", "it", "we", "them", "who", "which", "i", "you"}
+CIVILIAN_SITES = re.compile(
+    r"school|hospital|clinic|market|church|mosque|temple|home|house|village|camp|bus|"
+    r"restaurant|hotel|wedding|funeral|shop|farm|compound|university|college|bar|club", re.I)
+WEAPONS = re.compile(r"rocket|missile|shell|mortar|bomb|mine|drone|grenade|bullet|ied|"
+                     r"explosive|strike|airstrike|shot|gunfire", re.I)
 PLACE_NOUNS = re.compile(
     r"\b(?:town|city|village|villages|district|area|territory|territories|base|hill|airport|"
     r"province|region|positions?|outpost|camp|neighbou?rhoods?|strongholds?|port|oasis|"
@@ -202,11 +207,13 @@ class EventsStage:
         if sub == "@territory":
             return _territory(trigger, sent, roles)
         if sub == "@violence":
-            return _violence(roles, sent)
+            return _violence(roles, sent, trigger)
         if sub == "@protest":
             return self._protest(_with_next_sentence(sent))
         if sub == "Non-violent transfer of territory" and not roles.actor1:
             return None
+        if sub in ("Armed clash", "Looting/property destruction"):
+            return _crowd_or_armed(sub, roles)
         return sub
 
     def _protest(self, text: str) -> str:
@@ -233,8 +240,9 @@ class EventsStage:
         else:
             _noun_roles(trigger, roles, self.lexicon.light_verbs, territorial)
         roles.assoc1.extend(_support_actors(trigger, roles.actor1))
-        roles.actor1 = [_resolve_pronoun(t) for t in roles.actor1]
-        roles.actor2 = [_resolve_pronoun(t) for t in roles.actor2]
+        # A pronoun that does not resolve names no one.
+        roles.actor1 = [t for t in map(_resolve_pronoun, roles.actor1) if t.lower_ not in PRONOUNS]
+        roles.actor2 = [t for t in map(_resolve_pronoun, roles.actor2) if t.lower_ not in PRONOUNS]
         if not roles.actor1:
             roles.actor1 = _claimant(trigger.sent)
         if not roles.actor2 and not territorial:
@@ -543,6 +551,12 @@ def _resolve_pronoun(tok: Token) -> Token:
 def _looks_like_actor(tok: Token) -> bool:
     if PLACE_NOUNS.fullmatch(tok.lower_):  # "cede several villages": a place, not people
         return False
+    if CIVILIAN_SITES.fullmatch(tok.lemma_.lower()):  # "stormed the Government ... School"
+        return False
+    if WEAPONS.fullmatch(tok.lemma_.lower()) and not any(
+            c.dep_ in ("amod", "compound", "poss", "nmod") and c.ent_type_ in ("NORP", "GPE", "ORG")
+            for c in tok.children):
+        return False  # "rockets fired from Gaza" names no one; "a Turkish drone" does
     if tok.lower_ in PRONOUNS:
         return tok.lower_ in ("they", "them")
     return actors.actor_kind(_phrase(tok)) is not None
@@ -624,10 +638,29 @@ def _territory(trigger: Token, sent: SpacySpan, roles: Roles) -> str | None:
     return "Government regains territory" if kind == 1 else "Non-state actor overtakes territory"
 
 
-def _violence(roles: Roles, sent: SpacySpan) -> str | None:
+def _crowd_or_armed(sub: str, roles: Roles) -> str | None:
+    """Clashes and burning by crowds are riots: "clashes between communities" is mob
+    violence, students clashing with party activists a violent demonstration."""
+    if sub == "Looting/property destruction":
+        if not roles.actor1:
+            return None  # "their destroyed homes": no one is said to have done it
+        crowd = re.search(r"\b(?:mobs?|crowds?|rioters)\b", _phrase(roles.actor1[0]), re.I)
+        return "Mob violence" if crowd else sub
+    kinds = {_kind(roles.actor1), _kind(roles.actor2)} - {None}
+    if kinds and kinds <= {5, 6, 7}:
+        return "Violent demonstration" if 6 in kinds else "Mob violence"
+    return sub
+
+
+def _violence(roles: Roles, sent: SpacySpan, trigger: Token) -> str | None:
     """Attack on civilians or armed clash, from the target's actor type."""
     target = _kind(roles.actor2)
     agent = _kind(roles.actor1)
+    if target is None and any(CIVILIAN_SITES.fullmatch(t.lemma_.lower())
+                              for t in _children(trigger, "dobj") + _pobj(trigger, "on", "at")):
+        target = 7  # "stormed a school", "an attack on a market"
+    if target in (5, 6, 7) and agent in (5, 6, 7):
+        return "Mob violence"
     if target == 7:
         return "Attack" if agent not in (5, 6, 7) else None
     if target in (1, 2, 3, 4, 8):

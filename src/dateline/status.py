@@ -111,11 +111,13 @@ def _actors_compatible(a: Event, b: Event) -> bool:
 
 
 def _elaborates(previous: Event, event: Event) -> bool:
-    """ "The blast killed 12." / "Two soldiers were killed." right after an event: a bare
-    killing with no initiator and no place of its own tells more about the event before it."""
-    bare_killing = any(n.startswith("events: violence family") for n in event.notes)
-    near = 0 <= event.sentence.start - previous.sentence.end < 400
-    return bare_killing and near and "actor1" not in event.roles and _own_place(event) is None
+    """ "The blast killed 12." / "25 civilians were killed in Khartoum." after an event: a
+    killing with no initiator, or a mention with no actor and no place of its own, tells more
+    about the story's events, not of a new one."""
+    bare_killing = any(n.startswith("events: violence family") for n in event.notes) \
+        and "actor1" not in event.roles
+    anonymous = not event.roles and _own_place(event) is None
+    return previous.sentence.end <= event.sentence.start and (bare_killing or anonymous)
 
 
 def _withdrawal_of(a: Event, b: Event) -> bool:
