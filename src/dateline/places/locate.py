@@ -1,0 +1,139 @@
+"""Each event's own place, ACLED-style: the most specific toponym of the event's sentence (the
+one a preposition like "in"/"near" hangs on, nearest the trigger), else of its other sentences,
+else its country at the capital, with geo precision 1 (town), 2 (near a town, a small area)
+or 3 (only a region or the country known)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+from ..records import Document, Event, Place, Span
+from .gazetteer import FEATURE_RANK, Entry, Gazetteer
+from .names import features
+
+GOVERNING = {"in", "at", "near", "outside", "into", "from", "of", "around", "inside", "across",
+             "to", "towards", "toward", "on", "within", "through", "over"}
+PRECISION = {"city": 1, "admin2": 2, "admin1": 3, "country": 3}
+
+
+@lru_cache(maxsize=1)
+def _near_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    feats = features()
+    before = "|".join(re.escape(w) for w in sorted(feats["near_before"], key=len, reverse=True))
+    after = "|".join(re.escape(w) for w in feats["near_after"])
+    settle = "|".join(re.escape(w) for w in feats["settlement_words"])
+    return (
+        re.compile(rf"\b(?:{before})\s+(?:the\s+)?(?:(?:{settle})\s+of\s+)?$", re.I),
+        re.compile(rf"^(?:'s)?\s+(?:{after})\b", re.I),
+    )
+
+
+def is_near(text: str, place: Place) -> bool:
+    """"near Homs", "on the outskirts of the town of X", "the Homs countryside"."""
+    before, after = _near_res()
+    return bool(before.search(text[max(0, place.start - 60):place.start])
+                or after.match(text[place.end:place.end + 30]))
+
+
+def _governed(text: str, place: Place) -> bool:
+    """A preposition among the few words before the name ("in the historic city of X")."""
+    tail = re.findall(r"[A-Za-z]+", text[max(0, place.start - 40):place.start].lower())[-4:]
+    return bool(set(tail) & GOVERNING)
+
+
+def _inside(place: Place, span: Span) -> bool:
+    return span.start <= place.start and place.end <= span.end
+
+
+class Locator:
+    """Sets `place`, `geo_precision`, `country` and location evidence on each event."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gaz = gazetteer
+
+    def __call__(self, doc: Document, entries: dict[int, Entry],
+                 country_votes: Counter) -> None:
+        usable = [i for i, p in enumerate(doc.places)
+                  if p.role == "mention" and i in entries]
+        for event in doc.events:
+            self._locate(doc, event, usable, entries, country_votes)
+
+    def _locate(self, doc: Document, event: Event, usable: list[int],
+                entries: dict[int, Entry], votes: Counter) -> None:
+        for sentence in [event.sentence, *event.mentions]:
+            inside = [i for i in usable if _inside(doc.places[i], sentence)]
+            if inside:
+                best = max(inside, key=lambda i: self._rank(doc, event, doc.places[i]))
+                self._set(doc, event, doc.places[best], entries[best], sentence is event.sentence)
+                return
+        self._country_fallback(doc, event, votes)
+
+    def _rank(self, doc: Document, event: Event, place: Place) -> tuple:
+        specific = -FEATURE_RANK[place.feature]
+        distance = min(abs(place.start - event.trigger.start), abs(place.end - event.trigger.end))
+        return (specific, _governed(doc.text, place), -distance)
+
+    def _set(self, doc: Document, event: Event, place: Place, entry: Entry,
+             own_sentence: bool) -> None:
+        precision = PRECISION[place.feature]
+        if precision == 1 and is_near(doc.text, place):
+            precision = 2
+        chosen = place.model_copy()
+        if place.feature != "city":  # areas are coded at their capital or largest town
+            chosen.latitude, chosen.longitude = entry.seat_lat, entry.seat_lon
+        span = Span(start=place.start, end=place.end, text=place.name,
+                    confidence=place.confidence * (1.0 if own_sentence else 0.8))
+        event.place, event.geo_precision, event.country = chosen, precision, place.country
+        event.evidence["location"] = span
+        event.evidence["country"] = span
+        where = "event sentence" if own_sentence else "another sentence about the event"
+        event.notes.append(f"place: {place.name!r} ({place.feature}) in the {where}")
+
+    def _country_fallback(self, doc: Document, event: Event, votes: Counter) -> None:
+        iso, span = _event_country(doc, event, votes)
+        entry = self.gaz.country(iso) if iso else None
+        if entry is None or span is None:
+            event.notes.append("place: no toponym and no country evidence")
+            return
+        event.place = Place(
+            name=entry.name, start=span.start, end=span.end, geonameid=entry.geonameid,
+            resolved_name=entry.name, latitude=entry.seat_lat, longitude=entry.seat_lon,
+            country=iso, feature="country", population=entry.population,
+            confidence=span.confidence)
+        event.geo_precision, event.country = 3, iso
+        event.evidence["location"] = span
+        event.evidence["country"] = span
+        event.notes.append(f"place: no toponym for the event; country {iso} at its capital")
+
+
+def _event_country(doc: Document, event: Event, votes: Counter) -> tuple[str | None, Span | None]:
+    """The actors' country when it is also the document's main country (or the only clue),
+    else the document's main country, with the span that says so."""
+    actors = [a for a in (event.actor1, event.actor2, *event.assoc_actor_1,
+                          *event.assoc_actor_2) if a is not None and a.country]
+    main = votes.most_common(1)[0][0] if votes else None
+    pick = next((a for a in actors if a.country == main), None)
+    if pick is None and actors and main is None:
+        pick = actors[0]
+    if pick is not None:
+        span = pick.span or event.trigger
+        return pick.country, Span(start=span.start, end=span.end, text=span.text,
+                                  confidence=0.6)
+    if main is None:
+        return None, None
+    evidence = _first_mention(doc, main)
+    return main, evidence
+
+
+def _first_mention(doc: Document, iso: str) -> Span | None:
+    from .. import countries
+
+    for start, end, found in countries.find_all(doc.text):
+        if found == iso:
+            return Span(start=start, end=end, text=doc.text[start:end], confidence=0.5)
+    for p in doc.places:
+        if p.country == iso:
+            return Span(start=p.start, end=p.end, text=p.name, confidence=0.4)
+    return None

@@ -1,0 +1,184 @@
+"""Toponym resolution: pick one gazetteer entry per mention.
+
+A linear score per candidate, in two passes. The prior prefers the exact name over an alternate
+one, larger populations (log), and areas over towns for bare names ("Georgia" the country or
+state before a hamlet). The context adds the document's countries (names, demonyms, the
+dateline), the admin1 areas that the other mentions resolve into ("Springfield" near "Illinois"),
+and the "X, Y" pattern ("Paris, Texas"). Pass 1 uses the countries only; pass 2 adds the admin1
+areas of pass 1's choices, each mention's own vote left out. Weights are set by hand on the
+development data (bench/places_lgl.py); hand-written because no installed library ranks
+GeoNames candidates.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+from .. import countries
+from ..records import Event
+from .gazetteer import Entry, distance_km
+from .names import norm
+from .recognize import Mention, Recognition
+
+FEATURE_PRIOR = {"country": 2.0, "admin1": 1.0, "admin2": 0.5, "city": 0.0}
+ALTERNATE_PENALTY = 0.3
+POP_WEIGHT = 0.4
+COUNTRY_WEIGHT = 3.0
+ADMIN1_WEIGHT = 2.0
+CONTAINER_BONUS = 5.0
+CAPITAL_BONUS = 0.75
+HOW_CONFIDENCE = {"dateline": 1.0, "abbrev": 1.0, "country": 1.0, "ner": 0.95, "repeat": 0.9,
+                  "phrase": 0.8, "other": 0.75}
+
+
+@dataclass
+class Choice:
+    entry: Entry | None
+    confidence: float
+
+
+def _shares(counter: Counter) -> dict:
+    total = sum(counter.values())
+    return {k: v / total for k, v in counter.items()} if total else {}
+
+
+def document_countries(text: str, rec: Recognition, events: list[Event] = ()) -> Counter:
+    """Country evidence: country names 1, demonyms 0.75, the dateline's country 2, and
+    0.5 for each event actor's country (the actors stage ran before this one)."""
+    votes: Counter = Counter()
+    for event in events:
+        for actor in (event.actor1, event.actor2):
+            if actor is not None and actor.country:
+                votes[actor.country] += 0.5
+    for start, end, iso in countries.find_all(text):
+        votes[iso] += 0.75 if countries.is_demonym(text[start:end]) else 1.0
+    for m in rec.mentions:
+        if m.how == "dateline" and m.candidates:
+            best = max(m.candidates, key=lambda c: _prior(c[0], c[1], m, m.candidates))
+            votes[best[0].country] += 2.0
+    return votes
+
+
+def _prior(e: Entry, alt: bool, m: Mention, cands: list[tuple[Entry, bool]]) -> float:
+    s = POP_WEIGHT * math.log10(e.population + 10) + FEATURE_PRIOR[e.feature]
+    if alt:
+        s -= ALTERNATE_PENALTY
+    if e.feature == "city" and _is_capital(e):
+        s += CAPITAL_BONUS  # bare "Washington", "Amman": news means the capital
+    if m.hint in ("admin1", "admin2"):
+        s += 4.0 if e.feature == m.hint else 0.0
+    elif m.hint == "settlement":
+        s += 2.0 if e.feature == "city" else -3.0
+    elif e.feature in ("admin1", "admin2") and _seat_is_namesake(e, cands):
+        # Bare "Homs" / "Aleppo" mean the city when the area is named after its seat.
+        s -= FEATURE_PRIOR[e.feature] + 1.0
+    return s
+
+
+def _is_capital(e: Entry) -> bool:
+    cap = countries.capital(e.country)
+    return cap is not None and norm(cap) == norm(e.name)
+
+
+def _seat_is_namesake(area: Entry, cands: list[tuple[Entry, bool]]) -> bool:
+    return any(c.feature == "city" and c.country == area.country and c.admin1 == area.admin1
+               and distance_km(c.latitude, c.longitude, area.seat_lat, area.seat_lon) < 25
+               for c, _ in cands)
+
+
+class Resolver:
+    """Resolves every mention of a document at once, each one context for the others.
+
+    Soft and iterative, because choices depend on each other ("Gainesville" is in Georgia
+    when "Georgia" is the state, which it is when the other places are American): each round
+    turns every mention's scores into probabilities, sums them per country and per admin1
+    area, and rescores each candidate with the mass the *other* mentions put on its country
+    and admin1 area.
+    """
+
+    rounds = 3
+
+    def __call__(self, text: str, rec: Recognition, events: list[Event] = ()) -> list[Choice]:
+        mentions = rec.mentions
+        doc_votes = document_countries(text, rec, events)
+        priors = [[_prior(e, alt, m, m.candidates) for e, alt in m.candidates] for m in mentions]
+        scores = [list(p) for p in priors]
+        for _ in range(self.rounds):
+            probs = [_softmax(s) for s in scores]
+            owns = [self._mass(m, p) for m, p in zip(mentions, probs, strict=True)]
+            ctry_total: Counter = Counter(doc_votes)
+            adm_total: Counter = Counter()
+            for c_mass, a_mass in owns:
+                ctry_total.update(c_mass)
+                adm_total.update(a_mass)
+            best = [max(range(len(s)), key=s.__getitem__) if s else None for s in scores]
+            scores = [
+                self._rescore(m, priors[i], owns[i], ctry_total, adm_total,
+                              self._container(mentions, best, m))
+                for i, m in enumerate(mentions)
+            ]
+        return [self._choice(m, s) for m, s in zip(mentions, scores, strict=True)]
+
+    @staticmethod
+    def _mass(m: Mention, probs: list[float]) -> tuple[Counter, Counter]:
+        """How much this mention says "country X" / "admin1 area Y" (at most 1 per key)."""
+        ctry: Counter = Counter()
+        adm: Counter = Counter()
+        for (e, _), p in zip(m.candidates, probs, strict=True):
+            ctry[e.country] = max(ctry[e.country], p)
+            if e.admin1 and e.feature != "country":
+                key = (e.country, e.admin1)
+                adm[key] = max(adm[key], p)
+        return ctry, adm
+
+    @staticmethod
+    def _container(mentions: list[Mention], best: list[int | None], m: Mention) -> Entry | None:
+        if m.container is None or best[m.container] is None:
+            return None
+        return mentions[m.container].candidates[best[m.container]][0]
+
+    @staticmethod
+    def _rescore(m: Mention, prior: list[float], own: tuple[Counter, Counter],
+                 ctry_total: Counter, adm_total: Counter,
+                 container: Entry | None) -> list[float]:
+        top = max((ctry_total[c] - own[0][c] for c in ctry_total), default=0.0) or 1.0
+        out = []
+        for (e, _), p in zip(m.candidates, prior, strict=True):
+            s = p
+            # Saturating (a few mentions say as much as many) and relative to the story's main
+            # country (a passing "US" does not make "Palmyra" American in a Syria story).
+            mass = ctry_total[e.country] - own[0][e.country]
+            s += COUNTRY_WEIGHT * _saturate(mass) * mass / top
+            if e.admin1 and e.feature != "country":
+                key = (e.country, e.admin1)
+                s += ADMIN1_WEIGHT * _saturate(adm_total[key] - own[1][key])
+            if container is not None:
+                inside = e.country == container.country and (
+                    container.feature == "country" or e.admin1 == container.admin1)
+                s += CONTAINER_BONUS if inside else -1.0
+            out.append(s)
+        return out
+
+    @staticmethod
+    def _choice(m: Mention, scores: list[float]) -> Choice:
+        if not scores:
+            return Choice(None, 0.3 * HOW_CONFIDENCE[m.how])
+        order = sorted(range(len(scores)), key=lambda i: -scores[i])
+        margin = scores[order[0]] - scores[order[1]] if len(order) > 1 else 3.0
+        conf = 1.0 / (1.0 + math.exp(-margin))
+        return Choice(m.candidates[order[0]][0], conf * HOW_CONFIDENCE[m.how])
+
+
+def _saturate(mass: float) -> float:
+    return 1.0 - math.exp(-max(0.0, mass))
+
+
+def _softmax(scores: list[float]) -> list[float]:
+    if not scores:
+        return []
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    total = sum(exps)
+    return [x / total for x in exps]

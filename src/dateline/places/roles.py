@@ -1,0 +1,75 @@
+"""What a place mention is doing in its sentence: the dateline, a source's location, part of an
+organisation's name, or an ordinary mention (the only kind that can locate an event)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from spacy.tokens import Doc as SpacyDoc
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from ..records import Span
+from .gazetteer import Gazetteer
+from .names import features
+
+_BASED = re.compile(r"^\s*[-–]?\s*(?:based|headquartered)\b", re.I)
+_SOURCE_PREPS = {"in", "from", "at"}
+
+
+@lru_cache(maxsize=1)
+def _words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    feats = features()
+    return (frozenset(feats["source_verbs"]), frozenset(feats["source_nouns"]),
+            frozenset(feats["org_words"]))
+
+
+def role_of(sdoc: SpacyDoc, start: int, end: int, dateline: Span | None,
+            gaz: Gazetteer) -> str:
+    if dateline is not None and dateline.start < end and start < dateline.end:
+        return "dateline"
+    span = sdoc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return "mention"
+    if _in_organisation(span, gaz):
+        return "organisation"
+    if _is_source(span):
+        return "source"
+    return "mention"
+
+
+def _is_source(span: SpacySpan) -> bool:
+    """"London-based", "told news agencies in Moscow", "said in a statement from Geneva"."""
+    text = span.doc.text
+    if _BASED.match(text[span.end_char:span.end_char + 20]):
+        return True
+    verbs, nouns, _ = _words()
+    tok: Token = span.root
+    while tok.dep_ == "conj" and tok.head.i != tok.i:  # "in Moscow and Beijing"
+        tok = tok.head
+    if tok.dep_ != "pobj" or tok.head.lower_ not in _SOURCE_PREPS:
+        return False
+    governor = tok.head.head
+    if governor.pos_ in ("VERB", "AUX"):
+        return governor.lemma_.lower() in verbs
+    return governor.lower_ in nouns
+
+
+def _in_organisation(span: SpacySpan, gaz: Gazetteer) -> bool:
+    """Part of a longer organisation name: "Aleppo Media Centre", "University of Texas",
+    "the Islamic State in Iraq and Syria"."""
+    _, _, org_words = _words()
+    doc = span.doc
+    for ent in doc.ents:
+        if ent.label_ != "ORG" or not (ent.start <= span.start and span.end <= ent.end):
+            continue
+        if (ent.start, ent.end) != (span.start, span.end) and not gaz.has(ent.text):
+            return True
+    nxt = doc[span.end] if span.end < len(doc) else None
+    if nxt is not None and nxt.text[:1].isupper() and nxt.lower_ in org_words:
+        return True
+    if span.start >= 2 and doc[span.start - 1].lower_ == "of":
+        before = doc[span.start - 2]
+        return before.text[:1].isupper() and before.lower_ in org_words
+    return False
