@@ -1,7 +1,8 @@
 """The ordered list of stages, in one place.
 
 ingest makes `Document`s; then each stage is a callable `Document -> Document`:
-nlp -> events -> actors -> dates -> places -> fatalities -> status.
+nlp -> events -> dates -> places -> actors -> fatalities -> status. Places come before
+actors so that generic actors take the event's country ("Civilians (Somalia)").
 Models and gazetteers are loaded once, when the pipeline is built, never per document.
 """
 
@@ -13,7 +14,7 @@ from .records import Document
 
 Stage = Callable[[Document], Document]
 
-STAGES = ["nlp", "events", "actors", "dates", "places", "fatalities", "status"]
+STAGES = ["nlp", "events", "dates", "places", "actors", "fatalities", "status"]
 
 
 def _build_stage(name: str) -> Stage:

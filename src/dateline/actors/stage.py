@@ -30,7 +30,10 @@ class ActorsStage:
     def __call__(self, doc: Document) -> Document:
         dominant = countries.dominant_country(doc.body_text) if doc.events else None
         for event in doc.events:
-            code_event(event, context_country(event, dominant), doc.text)
+            # The places stage has run: the event's own country names generic actors
+            # ("Civilians (Somalia)"); the text's clues only when no place was found.
+            ctx = event.country or context_country(event, dominant)
+            code_event(event, ctx, doc.text)
         return doc
 
 

@@ -12,6 +12,7 @@ from functools import lru_cache
 from ..records import Document, Event, Place, Span
 from .gazetteer import FEATURE_RANK, Entry, Gazetteer
 from .names import features
+from .resolve import role_countries
 
 GOVERNING = {"in", "at", "near", "outside", "into", "from", "of", "around", "inside", "across",
              "to", "towards", "toward", "on", "within", "through", "over"}
@@ -111,16 +112,14 @@ class Locator:
 def _event_country(doc: Document, event: Event, votes: Counter) -> tuple[str | None, Span | None]:
     """The actors' country when it is also the document's main country (or the only clue),
     else the document's main country, with the span that says so."""
-    actors = [a for a in (event.actor1, event.actor2, *event.assoc_actor_1,
-                          *event.assoc_actor_2) if a is not None and a.country]
+    actors = role_countries(event)
     main = votes.most_common(1)[0][0] if votes else None
-    pick = next((a for a in actors if a.country == main), None)
+    pick = next((a for a in actors if a[0] == main), None)
     if pick is None and actors and main is None:
         pick = actors[0]
     if pick is not None:
-        span = pick.span or event.trigger
-        return pick.country, Span(start=span.start, end=span.end, text=span.text,
-                                  confidence=0.6)
+        iso, span = pick
+        return iso, Span(start=span.start, end=span.end, text=span.text, confidence=0.6)
     if main is None:
         return None, None
     evidence = _first_mention(doc, main)

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .. import countries
-from ..records import Event
+from ..records import Event, Span
 from .gazetteer import Entry, distance_km
 from .names import norm
 from .recognize import Mention, Recognition
@@ -44,14 +44,29 @@ def _shares(counter: Counter) -> dict:
     return {k: v / total for k, v in counter.items()} if total else {}
 
 
+def role_countries(event: Event, roles: tuple[str, ...] = ("actor1", "actor2", "assoc1",
+                                                           "assoc2")) -> list[tuple[str, Span]]:
+    """Countries of the event's actors, as the actors dictionary reads their phrases
+    ("Syrian troops" SY, "Al Shabaab" SO). Places run before actors are normalised, so the
+    event's country can in turn name "Civilians (Somalia)"."""
+    from .. import actors
+
+    found: list[tuple[str, Span]] = []
+    for role in roles:
+        for span in event.roles.get(role, []):
+            actor = actors.normalize(span.text)
+            if actor is not None and actor.country:
+                found.append((actor.country, span))
+    return found
+
+
 def document_countries(text: str, rec: Recognition, events: list[Event] = ()) -> Counter:
     """Country evidence: country names 1, demonyms 0.75, the dateline's country 2, and
-    0.5 for each event actor's country (the actors stage ran before this one)."""
+    0.5 for each event actor's country (read from the events stage's role spans)."""
     votes: Counter = Counter()
     for event in events:
-        for actor in (event.actor1, event.actor2):
-            if actor is not None and actor.country:
-                votes[actor.country] += 0.5
+        for iso, _span in role_countries(event, roles=("actor1", "actor2")):
+            votes[iso] += 0.5
     for start, end, iso in countries.find_all(text):
         votes[iso] += 0.75 if countries.is_demonym(text[start:end]) else 1.0
     for m in rec.mentions:
