@@ -44,6 +44,21 @@ def _governed(text: str, place: Place) -> bool:
     return bool(set(tail) & GOVERNING)
 
 
+LOCATIVE = {"in", "inside", "across", "throughout", "within", "into", "near", "at", "across"}
+
+
+def _could_be_where(text: str, place: Place, allies: list[Span]) -> bool:
+    """Not where the event happened: the origin of an ally ("ground troops from Moscow"), or a
+    country named other than as a location ("a deal brokered by Russia", "conflict with
+    Turkey"); a country counts after "in"/"across" or as "Syria's north"."""
+    if any(_inside(place, s) for s in allies):
+        return False
+    if place.feature != "country":
+        return True
+    before = re.findall(r"[A-Za-z]+", text[max(0, place.start - 30):place.start].lower())[-3:]
+    return bool(set(before) & LOCATIVE) or text[place.end:place.end + 2] == "'s"
+
+
 def _inside(place: Place, span: Span) -> bool:
     return span.start <= place.start and place.end <= span.end
 
@@ -63,8 +78,10 @@ class Locator:
 
     def _locate(self, doc: Document, event: Event, usable: list[int],
                 entries: dict[int, Entry], votes: Counter) -> None:
+        allies = [s for key in ("assoc1", "assoc2") for s in event.roles.get(key, [])]
         for sentence in [event.sentence, *event.mentions]:
-            inside = [i for i in usable if _inside(doc.places[i], sentence)]
+            inside = [i for i in usable if _inside(doc.places[i], sentence)
+                      and _could_be_where(doc.text, doc.places[i], allies)]
             if inside:
                 best = max(inside, key=lambda i: self._rank(doc, event, doc.places[i]))
                 self._set(doc, event, doc.places[best], entries[best], sentence is event.sentence)
