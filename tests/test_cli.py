@@ -1,0 +1,77 @@
+"""The command line as a user meets it: real files, real store, one-line errors."""
+
+import json
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from dateline.cli import app
+
+STORY = """Gunmen kill five in Nigeria village raid
+
+LAGOS, Nigeria (AP) — Gunmen killed five villagers in an attack on the village of Kuru in
+Plateau state on Monday, police said.
+"""
+
+
+@pytest.fixture()
+def runner():
+    return CliRunner()
+
+
+def test_extract_writes_jsonl_and_stores_once(runner, tmp_path):
+    story = tmp_path / "story.txt"
+    story.write_text(STORY)
+    db, out = tmp_path / "s.duckdb", tmp_path / "out.jsonl"
+    args = ["extract", str(story), "--out", str(out), "--db", str(db), "--published", "2019-05-14"]
+    for _ in range(2):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+    line = json.loads(out.read_text())
+    assert line["events"][0]["sub_event_type"] == "Attack"
+    assert line["events"][0]["event_date"] == "2019-05-13"
+    con = duckdb.connect(str(db))
+    assert con.execute("SELECT count(*) FROM documents").fetchone() == (1,)
+    assert con.execute("SELECT count(*) FROM events").fetchone() == (1,)
+
+
+def test_bad_inputs_get_one_line_errors_and_the_batch_goes_on(runner, tmp_path):
+    (tmp_path / "good.txt").write_text(STORY)
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    db = tmp_path / "s.duckdb"
+    result = runner.invoke(app, ["extract", str(tmp_path), "--format", "jsonl", "--db", str(db),
+                                 "--published", "2019-05-14"])
+    assert result.exit_code == 0
+    assert "Traceback" not in result.output
+    lines = [json.loads(x) for x in result.stdout.splitlines() if x.startswith("{")]
+    assert [x["id"] for x in lines] == ["good"]
+    errors = [x for x in result.stderr.splitlines() if x.startswith("error")]
+    assert len(errors) == 2 and all(len(e) < 200 for e in errors)
+    assert "3 document(s)" in result.stderr and "2 error(s)" in result.stderr
+
+
+def test_missing_file_and_bad_date_are_clear(runner, tmp_path):
+    result = runner.invoke(app, ["extract", str(tmp_path / "nope.txt"), "--db", "none"])
+    assert result.exit_code == 0 and "not found" in result.stderr
+    result = runner.invoke(app, ["extract", "x.txt", "--published", "March 4"])
+    assert result.exit_code == 2 and "not a date" in result.output
+
+
+def test_eval_scores_a_prediction_file(runner, tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "a", "text": "x", "events": [
+        {"sub_event_type": "Armed clash"}]}) + "\n")
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text(json.dumps({"id": "a", "events": [
+        {"event_type": "Battles", "sub_event_type": "Armed clash", "confidence": 0.9}]}) + "\n")
+    report = tmp_path / "r.json"
+    result = runner.invoke(app, ["eval", str(gold), "--pred", str(pred), "--json", str(report)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(report.read_text())["classification"]["accuracy"] == 1.0
+
+
+def test_help_teaches_by_example(runner):
+    result = runner.invoke(app, ["extract", "--help"])
+    assert "Examples" in result.output and "dateline extract" in result.output
