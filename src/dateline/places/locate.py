@@ -44,7 +44,7 @@ def _governed(text: str, place: Place) -> bool:
     return bool(set(tail) & GOVERNING)
 
 
-LOCATIVE = {"in", "inside", "across", "throughout", "within", "into", "near", "at", "across"}
+LOCATIVE = {"in", "inside", "across", "throughout", "within", "into", "near", "at"}
 
 
 def _could_be_where(text: str, place: Place, allies: list[Span]) -> bool:
