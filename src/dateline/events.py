@@ -39,7 +39,8 @@ TERRITORIAL = {"@territory", "Non-violent transfer of territory", "Agreement"}
 PRONOUNS = {"they", "he", "she", "it", "we", "them", "who", "which", "i", "you"}
 CIVILIAN_SITES = re.compile(
     r"school|hospital|clinic|market|church|mosque|temple|home|house|village|camp|bus|"
-    r"restaurant|hotel|wedding|funeral|shop|farm|compound|university|college|bar|club", re.I)
+    r"restaurant|hotel|wedding|funeral|shop|farm|compound|university|college|bar|club|car|"
+    r"vehicle|minibus|truck|convoy of civilians", re.I)
 WEAPONS = re.compile(r"rocket|missile|shell|mortar|bomb|mine|drone|grenade|bullet|ied|"
                      r"explosive|strike|airstrike|shot|gunfire", re.I)
 PLACE_NOUNS = re.compile(
@@ -148,9 +149,7 @@ class EventsStage:
         for sent in doc.nlp.sents:
             if not self._codable(doc, sent):
                 continue
-            event = self.code_sentence(doc, sent)
-            if event is not None:
-                events.append(event)
+            events.extend(self.code_clauses(doc, sent))
         doc.events = events
         return doc
 
@@ -188,18 +187,44 @@ class EventsStage:
 
     def code_sentence(self, doc: Document, sent: SpacySpan) -> Event | None:
         """Code one sentence: the best trigger that survives the checks, or nothing."""
+        found = self.code_clauses(doc, sent)
+        return found[0] if found else None
+
+    def code_clauses(self, doc: Document, sent: SpacySpan) -> list[Event]:
+        """The sentence's event, and a second one when another clause reports a different
+        kind of event by a named actor ("settlers rampaged ..., hours after a gunman shot dead
+        two men")."""
         if self._is_non_event(sent.text):
-            return None
+            return []
+        found: list[tuple[Event, Token | None, set[str]]] = []
         for match in self.matches(sent):
             trigger = _trigger_token(doc, match)
             if trigger is None or _in_support_phrase(trigger) or _denied(trigger):
                 continue
+            clause = _governing_verb(trigger)
+            if found and (match.rule.sub == "@violence"
+                          or not self._second_clause(found, match, clause)):
+                continue  # "..., killing 12": the toll of the first event, not a second one
             roles = self.roles(trigger, territorial=match.rule.sub in TERRITORIAL)
+            if found and (not roles.actor1 or _phrase(roles.actor1[0]) in found[0][2]):
+                continue  # a second event needs an initiator of its own
             sub = self._settle(match, trigger, sent, roles)
-            if sub is None:
+            if sub is None or (found and SUB_TO_TYPE[sub] == found[0][0].event_type):
                 continue
-            return self._event(doc, sent, match, trigger, roles, sub)
-        return None
+            event = self._event(doc, sent, match, trigger, roles, sub)
+            if event is not None:
+                found.append((event, clause, {_phrase(t) for t in roles.actor1}))
+            if len(found) == 2:
+                break
+        return [e for e, _, _ in found]
+
+    @staticmethod
+    def _second_clause(found: list, match: Match, clause: Token | None) -> bool:
+        first, first_clause, _ = found[0]
+        if clause is None or first_clause is None or clause == first_clause:
+            return False
+        overlaps = match.start < first.trigger.end and first.trigger.start < match.end
+        return not overlaps
 
     def _settle(self, match: Match, trigger: Token, sent: SpacySpan, roles: Roles) -> str | None:
         """Turn a rule's family into a sub-event type, or reject the match."""
@@ -659,10 +684,12 @@ def _violence(roles: Roles, sent: SpacySpan, trigger: Token) -> str | None:
     if target is None and any(CIVILIAN_SITES.fullmatch(t.lemma_.lower())
                               for t in _children(trigger, "dobj") + _pobj(trigger, "on", "at")):
         target = 7  # "stormed a school", "an attack on a market"
-    if target in (5, 6, 7) and agent in (5, 6, 7):
-        return "Mob violence"
+    if target in (5, 6, 7) and agent == 5:
+        return "Mob violence"  # a crowd attacking people
+    if target == 7 and agent in (6, 7):
+        return "Attack"  # "men in uniform killed villagers": attackers the text does not name
     if target == 7:
-        return "Attack" if agent not in (5, 6, 7) else None
+        return "Attack"
     if target in (1, 2, 3, 4, 8):
         return "Armed clash" if agent is None or agent in (1, 2, 3, 4, 8) else None
     if agent in (2, 3, 4) and re.search(r"\b(?:villag\w*|civilians|residents|people|"
