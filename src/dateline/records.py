@@ -74,7 +74,8 @@ class Place(BaseModel):
     admin2: str | None = None
     feature: str = "city"  # city | admin1 | admin2 | country | region
     population: int = 0
-    role: str = "mention"  # mention | dateline | source | organisation
+    role: str = "mention"  # mention | dateline | source | organisation | context (an event's
+    # place taken from the sentences around it, not named for the event itself)
     confidence: float = 0.5
 
 

@@ -87,7 +87,8 @@ class StatusStage:
 
 def _own_place(e: Event) -> int | None:
     """The geonameid of a place the text names for the event (not a country fallback)."""
-    if e.place is None or e.place.feature == "country" or e.place.geonameid is None:
+    if e.place is None or e.place.feature == "country" or e.place.geonameid is None \
+            or e.place.role == "context":
         return None
     return e.place.geonameid
 

@@ -86,7 +86,33 @@ class Locator:
                 best = max(inside, key=lambda i: self._rank(doc, event, doc.places[i]))
                 self._set(doc, event, doc.places[best], entries[best], sentence is event.sentence)
                 return
+        inherited = self._from_context(doc, event, entries)
+        if inherited is not None:
+            place, why = inherited
+            self._set(doc, event, doc.places[place], entries[place], False)
+            if event.place is not None:
+                event.place.role = "context"  # not named for the event itself
+            event.notes.append(f"place: none in the event's sentences; {why}")
+            return
         self._country_fallback(doc, event, votes)
+
+    def _from_context(self, doc: Document, event: Event,
+                      entries: dict[int, Entry]) -> tuple[int, str] | None:
+        """No place in the event's sentences: "here" is the dateline city; otherwise the
+        story is still where the sentence just before it was ("... overran an army base
+        there. A suicide bomber drove a car into the gate of the base ...")."""
+        if re.search(r"\bhere\b", event.sentence.text):
+            for i, p in enumerate(doc.places):
+                if p.role == "dateline" and i in entries:
+                    return i, "'here' is the dateline city"
+        window_start = max(0, event.sentence.start - 400)
+        before = [i for i, p in enumerate(doc.places)
+                  if p.role == "mention" and i in entries and p.feature == "city"
+                  and window_start <= p.start < event.sentence.start
+                  and doc.in_body(p.start, p.end)]
+        if before:
+            return before[-1], "the place named just before it"
+        return None
 
     def _rank(self, doc: Document, event: Event, place: Place) -> tuple:
         specific = -FEATURE_RANK[place.feature]
