@@ -8,7 +8,7 @@ from dateline.records import Document
 
 @pytest.fixture(scope="module")
 def code():
-    pipeline = Pipeline(["nlp", "events", "actors"])
+    pipeline = Pipeline(["nlp", "events", "dates", "places", "actors"])
 
     def run(text: str) -> list:
         return pipeline(Document(id="t", text=text)).events
@@ -96,3 +96,16 @@ def test_user_lexicon_extends_triggers(tmp_path, monkeypatch):
         assert str(tmp_path / "extra.yaml") in lexicon.extra_files
     finally:
         events.load_lexicon.cache_clear()
+
+
+def test_excessive_force_puts_the_force_first_and_protesters_second(code):
+    event = code("Police shot dead four protesters in Khartoum on Monday.")[0]
+    assert event.sub_event_type == "Excessive force against protesters"
+    assert event.actor1.name.startswith("Police Forces of")
+    assert event.actor2.name.startswith("Protesters")
+
+
+def test_rebels_take_a_town_from_the_state_by_default(code):
+    event = code("Al Shabaab fighters captured the town of Mahaday in Somalia on Sunday.")[0]
+    assert event.sub_event_type == "Non-state actor overtakes territory"
+    assert event.actor2 is not None and event.actor2.name.startswith("Military Forces of")

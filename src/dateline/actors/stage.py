@@ -9,7 +9,7 @@ from .. import countries
 from ..records import Actor, Document, Event
 from . import lexicon
 from .lexicon import fold
-from .normalize import clean, group_hits, normalize_all, split_type
+from .normalize import clean, group_hits, normalize_all, split_type, state_name
 
 ROLE_FIELDS = {"actor1": "actor1", "actor2": "actor2", "assoc1": "assoc_actor_1",
                "assoc2": "assoc_actor_2"}
@@ -99,6 +99,7 @@ def code_event(event: Event, ctx: str | None, doc_text: str = "") -> Event:
     actor2, assoc2 = _first(sides["actor2"], sides["assoc2"])
     actor1, actor2, assoc1 = _conventions(etype, actor1, actor2, assoc1, event)
     actor1, actor2 = _fallbacks(etype, event.sub_event_type, actor1, actor2, ctx, event)
+    actor1, actor2 = _sub_type_fallbacks(actor1, actor2, ctx, event, doc_text)
     if actor2 and actor1 and actor2.name == actor1.name:
         event.notes.append(f"actors: dropped actor2 {actor2.name!r}, same as actor1")
         actor2 = None
@@ -190,6 +191,34 @@ def _fallbacks(etype: str | None, sub: str | None, actor1: Actor | None, actor2:
     if actor2 is None and etype == "Violence against civilians":
         actor2 = _fallback("civilians", ctx, event, "actor2")
     return actor1, actor2
+
+
+def _sub_type_fallbacks(actor1: Actor | None, actor2: Actor | None, ctx: str | None,
+                        event: Event, doc_text: str) -> tuple[Actor | None, Actor | None]:
+    """The side ACLED codes when the text leaves it implicit: the protesters a force fired
+    on; the state a rebel group took a town from; the group the army took it back from (the
+    non-state group the story names most)."""
+    sub = event.sub_event_type
+    if sub == "Excessive force against protesters":
+        if actor2 is None or actor2.inter != 6:
+            actor2 = _fallback("protesters", ctx, event, "actor2")
+        if actor1 is None or actor1.inter == 6:
+            actor1 = _state(ctx, "police", event, "actor1")
+    elif sub == "Non-state actor overtakes territory" and actor2 is None:
+        actor2 = _state(ctx, "military", event, "actor2")
+    elif sub == "Government regains territory" and actor2 is None:
+        found = _antecedent(doc_text, event, ctx)
+        actor2 = found[0] if found else None
+    return actor1, actor2
+
+
+def _state(ctx: str | None, kind: str, event: Event, role: str) -> Actor | None:
+    name = state_name(kind, ctx)
+    if name is None:
+        return None
+    event.notes.append(f"actors: {role} not named; coded {name!r} by convention")
+    span = event.sentence.model_copy(update={"confidence": FALLBACK_CONFIDENCE})
+    return Actor(name=name, country=ctx, inter=1, span=span)
 
 
 def _fallback(rule_key: str, ctx: str | None, event: Event, role: str) -> Actor:
