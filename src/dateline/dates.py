@@ -394,7 +394,7 @@ def _tokens(doc: Document, start: int, end: int) -> list:
 
 
 def _clause_verb(token: Token) -> Token:
-    while token.pos_ not in ("VERB", "AUX") and token.head is not token:
+    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
         token = token.head
     return token
 
@@ -409,7 +409,7 @@ def _attached(doc: Document, span: Span, trigger: Span) -> bool:
     verb = _clause_verb(min(trig, key=lambda t: len(list(t.ancestors))))
     expr_ids = {t.i for t in expr}
     node = next((t for t in expr if t.head.i not in expr_ids), expr[0])
-    while node.head is not node:
+    while node.head.i != node.i:  # spaCy makes a new Token object per access: compare indices
         node = node.head
         if node.i in trig_ids or node.i == verb.i:
             return True

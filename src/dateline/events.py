@@ -283,13 +283,13 @@ class EventsStage:
         chain = [verb, *list(verb.ancestors)[:3]] if verb is not None else []
         for tok in chain:
             kids = list(tok.children)
-            if any(k.dep_ == "neg" for k in kids) and tok is verb:
+            if any(k.dep_ == "neg" for k in kids) and tok.i == verb.i:
                 return "negated"
             if any(k.dep_ == "aux" and k.lower_ in MODALS for k in kids):
                 return "plan"
             if any(k.dep_ == "mark" and k.lower_ in ("if", "unless") for k in kids):
                 return "plan"
-            if tok is not verb and tok.lemma_ in PLAN_LEMMAS and verb.dep_ in ("xcomp", "ccomp"):
+            if tok.i != verb.i and tok.lemma_ in PLAN_LEMMAS and verb.dep_ in ("xcomp", "ccomp"):
                 return "plan"
         if verb is not None and _generic_present(verb):
             return "generic"
@@ -429,7 +429,7 @@ def _governing_verb(tok: Token) -> Token | None:
     for _ in range(6):
         if current.pos_ in ("VERB", "AUX"):
             return current
-        if current.head is current:
+        if current.head.i == current.i:
             return None
         current = current.head
     return None
@@ -479,7 +479,7 @@ def _subject(verb: Token) -> list[Token]:
         return subj
     # "Gunmen stormed the village and killed five": the conjoined verb shares the subject;
     # "X announced they would cede": an xcomp/ccomp inherits from its governor when empty.
-    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
+    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.i != verb.i:
         return _subject(verb.head) if verb.head.pos_ in ("VERB", "AUX") else []
     return []
 
@@ -627,7 +627,7 @@ def _np_tokens(tok: Token) -> list[Token]:
     span = ordered[lo:hi + 1]
     while span and span[-1].dep_ in ("punct", "cc") and span[-1].text not in (")",):
         span.pop()
-    while span and span[0] is not tok and not any(c.isalnum() for c in span[0].text):
+    while span and span[0].i != tok.i and not any(c.isalnum() for c in span[0].text):
         span.pop(0)  # a dateline bullet or dash parsed as a modifier
     return span or [tok]
 
