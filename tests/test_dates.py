@@ -181,3 +181,24 @@ def test_mentions_supply_a_date() -> None:
     DatesStage()(doc)
     assert (capture.event_date, capture.time_precision) == (D(2017, 3, 1), 1)
     assert capture.evidence["event_date"].text == "on 1 March"
+
+
+def test_a_verbless_sentence_does_not_hang_the_date_stage():
+    """Regression: a clause with a noun root once looped forever (Token identity check)."""
+    import signal
+
+    from dateline.pipeline import Pipeline
+
+    def fail(*_):
+        raise TimeoutError("date stage did not finish")
+
+    old = signal.signal(signal.SIGALRM, fail)
+    signal.alarm(30)
+    try:
+        doc = Pipeline(["nlp", "events", "dates"])(Document(
+            id="v", text="Heavy clashes in Aleppo on Monday.",
+            published=dt.date(2017, 3, 4)))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    assert doc.events and doc.events[0].event_date == dt.date(2017, 2, 27)
