@@ -352,6 +352,7 @@ def _candidates(doc: Document, start: int, end: int) -> list[tuple[int, int, str
 def date_expressions(doc: Document, start: int, end: int) -> list[tuple[Span, dt.date, int]]:
     """Every resolvable date expression inside [start, end) of doc.text, with its resolution."""
     out = []
+    start = max(start, doc.dateline_end)  # "ERBIL, Iraq, Feb 16 (Reuters) -" is the filing date
     for s, e, kind, m in _candidates(doc, start, end):
         if m is not None:
             res = HANDLERS[kind](m, doc.published)

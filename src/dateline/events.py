@@ -145,7 +145,7 @@ class EventsStage:
         if doc.nlp is None:
             raise ValueError("events stage needs the nlp stage first")
         events: list[Event] = []
-        self._dateline_end = _dateline_end(doc)
+        self._dateline_end = doc.dateline_end
         for sent in doc.nlp.sents:
             if not self._codable(doc, sent):
                 continue
@@ -377,7 +377,6 @@ def _denied(trigger: Token) -> bool:
 
 
 KILL_LEMMAS = {"kill", "wound", "injure", "target", "hit", "strike", "murder", "maim"}
-DATELINE_END = re.compile(r"[^\n]{0,60}?(?:\s[-\u2013\u2014\u2022:]|\s?[\u2013\u2014\u2022])\s")
 
 
 def _claimant(sent: SpacySpan) -> list[Token]:
@@ -405,15 +404,6 @@ def _victims(sent: SpacySpan) -> list[Token]:
         if found:
             return found[:1]
     return []
-
-
-def _dateline_end(doc: Document) -> int:
-    """Where the dateline ("QAMISHLI, Syria —", "ERBIL, Iraq, Feb 16 (Reuters) -") ends:
-    nothing before it is an actor."""
-    if doc.dateline is None or doc.dateline.start < 0:
-        return 0
-    m = DATELINE_END.match(doc.text, doc.dateline.end)
-    return m.end() if m else doc.dateline.end
 
 
 def _trigger_token(doc: Document, match: Match) -> Token | None:

@@ -7,6 +7,7 @@ another's internals. All character offsets (`start`, `end`) point into `Document
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -146,11 +147,24 @@ class Document(BaseModel):
         return any(s.start < end and start < s.end for s in self.body)
 
     @property
+    def dateline_end(self) -> int:
+        """Offset where the dateline ("ERBIL, Iraq, Feb 16 (Reuters) -", "BEIRUT •") ends and
+        the story begins; 0 without a dateline. Its words name the filing place and date, not
+        an actor or the event's date."""
+        if self.dateline is None or self.dateline.start < 0:
+            return 0
+        m = _DATELINE_END.match(self.text, self.dateline.end)
+        return m.end() if m else self.dateline.end
+
+    @property
     def body_text(self) -> str:
         """The article as a reader sees it: paragraphs joined by blank lines."""
         if not self.body:
             return self.text
         return "\n\n".join(s.text for s in self.body)
+
+
+_DATELINE_END = re.compile(r"[^\n]{0,60}?(?:\s[-\u2013\u2014\u2022:]|\s?[\u2013\u2014\u2022])\s")
 
 
 def _span_out(span: Span | None) -> dict[str, Any] | None:
