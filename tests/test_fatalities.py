@@ -159,3 +159,12 @@ def test_stage_records_a_statement_of_no_deaths() -> None:
     FatalitiesStage()(doc)
     assert riot.fatalities == 0
     assert riot.evidence["fatalities"].text == "No one"
+
+
+def test_an_aside_between_the_figure_and_the_verb():
+    text = "At least 20 people, including the deputy governor, were killed on Monday."
+    assert count_deaths(text)[0] == 20
+
+
+def test_an_adjective_before_the_noun_is_not_an_outcome():
+    assert count_deaths("Militiamen killed at least 60 displaced people overnight.")[0] == 60

@@ -373,3 +373,12 @@ def test_real_seed() -> None:
     assert len(doc.body) == 9
     assert doc.body[0].text.startswith("BEIRUT •")
     assert doc.body[-1].text.endswith("Syrian government forces.")
+
+
+def test_dateline_with_a_long_country_name_and_after_a_byline():
+    doc = document_from_text(
+        "Title\n\nBUNIA, Democratic Republic of Congo, Feb 3 (AFP) - Militiamen killed 60.", "a")
+    assert (doc.dateline.text, doc.agency) == ("BUNIA", "AFP")
+    doc = document_from_text(
+        "Title\n\nBy our correspondent\n\nQAMISHLI, Syria — The SDF said on Wednesday.", "b")
+    assert doc.dateline.text == "QAMISHLI"

@@ -303,7 +303,8 @@ def _forward(t: Tokens, fig: Figure, lex: Lexicon) -> tuple[str, int]:
     """Walk the figure's noun phrase to its predicate: ('death'|'injury'|'', token index)."""
     passive = False
     k = fig.end
-    while k < min(len(t), fig.end + 10):
+    limit = fig.end + 10
+    while k < min(len(t), limit):
         n = _kill_at(t, k, lex)
         if n:
             if passive or not _object_starts(t, k + n, lex):
@@ -311,8 +312,16 @@ def _forward(t: Tokens, fig: Figure, lex: Lexicon) -> tuple[str, int]:
             return "", k  # active: the figure names the killers ("12 gunmen killed 3")
         if lex.death.at(t.w, k) or (lex.death_nouns.at(t.w, k) and _own_noun(t, fig.end, k)):
             return "death", k
-        if lex.injury.at(t.w, k):
+        premodifier = k + 1 < len(t) and t.pos[k + 1] in ("NOUN", "PROPN")
+        if lex.injury.at(t.w, k) and not premodifier:  # "60 displaced people" is no outcome
             return "injury", k
+        if t.w[k] == "," and lex.subset.at(t.w, k + 1):
+            # "20 people, including the deputy governor, were killed": skip the aside
+            close = next((j for j in range(k + 2, min(len(t), k + 16)) if t.w[j] == ","), None)
+            if close is not None:
+                limit += close + 1 - k
+                k = close + 1
+                continue
         if t.w[k] in ("and", ",") and k + 1 < len(t) and t.pos[k + 1] == "VERB":
             return "", k  # a new predicate: "killed 7 and wounded 30"
         if t.w[k] in BE_GET:

@@ -35,7 +35,8 @@ _CAPS_WORD = rf"[{_UP}][{_UP}.'’\-]*"
 _TITLE_WORD = rf"[{_UP}][a-zß-öø-ÿ.'’\-]+"
 _PLACE = (rf"(?P<caps>{_CAPS_WORD}(?:[ ]{_CAPS_WORD}){{0,3}})(?![a-zß-öø-ÿ])"
           rf"|(?P<titled>{_TITLE_WORD}(?:[ ](?:{_TITLE_WORD}|de|del|el|al|es|da|do)){{0,3}})")
-_REGION = rf"[{_UP}][\w.'’\-]*(?:[ ][{_UP}][\w.'’\-]*){{0,3}}"
+_REGION = (rf"[{_UP}][\w.'’\-]*"  # "Kenya", "Democratic Republic of Congo"
+           rf"(?:[ ](?:(?:of|and|the|de|du|la|del|da|do)[ ])?[{_UP}][\w.'’\-]*){{0,4}}")
 _DL_DATE = (rf"{lexicon.MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?"
             rf"|\d{{1,2}}\s+{lexicon.MONTH}(?:,?\s+\d{{4}})?")
 # "BEIRUT •", "KABUL (Reuters) -", "MOGADISHU, March 3 (AFP) -", "NAIROBI, Kenya (AP) —",
@@ -92,7 +93,10 @@ def clean(text: str, find_title: bool = True) -> Cleaned:
     out.agency = next((ln.agency for ln in lines if ln.agency), None)
     dl_date = None
     if out.body:
-        out.dateline, dl_agency, dl_date = _find_dateline(text, out.body[0])
+        # A byline ("By our correspondent") may stand before the datelined paragraph.
+        byline = re.match(r"By\s", out.body[0].text) and len(out.body[0].text) < 80
+        lead = out.body[1] if byline and len(out.body) > 1 else out.body[0]
+        out.dateline, dl_agency, dl_date = _find_dateline(text, lead)
         out.agency = dl_agency or out.agency
     out.outlet, outlet_agency = _find_outlet(dropped)
     out.agency = out.agency or outlet_agency
