@@ -31,6 +31,7 @@ LEXICON_DIR = Path(__file__).parent / "data" / "lexicons"
 SUPPORT_LEMMAS = {"back", "support", "bolster", "aid", "assist", "accompany", "help", "escort",
                   "reinforce", "cover", "equip", "arm", "train", "supply", "sponsor"}
 SUPPORT_PREPS = {"alongside", "with the help of", "with the support of", "with help from"}
+ONGOING = {"continue", "begin", "start", "resume", "manage", "keep"}
 MODALS = {"will", "would", "shall", "could", "might", "may", "should", "must", "'ll", "wo"}
 PLAN_LEMMAS = {"plan", "threaten", "vow", "intend", "pledge", "offer", "aim", "seek", "prepare",
                "warn", "want", "hope", "expect", "fear", "promise", "propose", "consider",
@@ -235,8 +236,9 @@ class EventsStage:
             return _violence(roles, sent, trigger)
         if sub == "@protest":
             return self._protest(_with_next_sentence(sent))
-        if sub == "Non-violent transfer of territory" and not roles.actor1:
-            return None
+        armed = (1, 2, 3, 4, 8)
+        if sub == "Non-violent transfer of territory" and _kind(roles.actor1) not in armed:
+            return None  # only armed forces hand over ground
         if sub in ("Armed clash", "Looting/property destruction"):
             return _crowd_or_armed(sub, roles)
         return sub
@@ -287,6 +289,9 @@ class EventsStage:
                 return "negated"
             if any(k.dep_ == "aux" and k.lower_ in MODALS for k in kids):
                 return "plan"
+            if tok.i == verb.i == trigger.i and any(k.tag_ == "TO" for k in kids) \
+                    and tok.head.lemma_ not in ONGOING:
+                return "plan"  # "used by the military to attack Tigray": a purpose
             if any(k.dep_ == "mark" and k.lower_ in ("if", "unless") for k in kids):
                 return "plan"
             if tok.i != verb.i and tok.lemma_ in PLAN_LEMMAS and verb.dep_ in ("xcomp", "ccomp"):
@@ -667,8 +672,32 @@ def _crowd_or_armed(sub: str, roles: Roles) -> str | None:
     return sub
 
 
+WEAPON_SUBS = [
+    (re.compile(r"\b(?:drones?|warplanes?|jets?|aircraft|helicopters?|air ?strikes?)\b", re.I),
+     "Air/drone strike"),
+    (re.compile(r"\b(?:rockets?|missiles?|artillery|shells?|mortars?)\b", re.I),
+     "Shelling/artillery/missile attack"),
+    (re.compile(r"\bgrenades?\b", re.I), "Grenade"),
+    (re.compile(r"\b(?:ieds?|roadside bombs?|car bombs?|explosive devices?|landmines?)\b", re.I),
+     "Remote explosive/landmine/IED"),
+]
+
+
+def _weapon_sub(trigger: Token) -> str | None:
+    """"attacked Kyiv with waves of drones": the weapon decides the sub-event type."""
+    for obj in _pobj(trigger, "with", "using"):
+        phrase = " ".join(t.text for t in obj.subtree)
+        for pattern, sub in WEAPON_SUBS:
+            if pattern.search(phrase):
+                return sub
+    return None
+
+
 def _violence(roles: Roles, sent: SpacySpan, trigger: Token) -> str | None:
-    """Attack on civilians or armed clash, from the target's actor type."""
+    """Attack on civilians or armed clash, from the target's actor type (or the weapon)."""
+    weapon = _weapon_sub(trigger)
+    if weapon is not None:
+        return weapon
     target = _kind(roles.actor2)
     agent = _kind(roles.actor1)
     if target is None and any(CIVILIAN_SITES.fullmatch(t.lemma_.lower())

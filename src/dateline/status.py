@@ -122,8 +122,9 @@ def _elaborates(previous: Event, event: Event) -> bool:
 
 
 def _withdrawal_of(a: Event, b: Event) -> bool:
-    return (a.sub_event_type in TERRITORY and _own_place(b) is None
-            and b.sub_event_type == "Non-violent transfer of territory")
+    """The loser's withdrawal from a place someone took: no place of its own, or the same."""
+    handover = b.sub_event_type == "Non-violent transfer of territory"
+    return a.sub_event_type in TERRITORY and handover and _own_place(b) in (None, _own_place(a))
 
 
 def _absorb(base: Event, other: Event) -> None:
