@@ -48,3 +48,14 @@ def test_different_named_actors_stay_separate_events():
     a = _event("Armed clash", actor1="Military Forces of Syria")
     b = _event("Armed clash", actor1="Hezbollah")
     assert len(StatusStage()(_doc(a, b)).events) == 2
+
+
+def test_an_event_listed_in_two_towns_becomes_two_events_sharing_the_toll():
+    from dateline.pipeline import Pipeline
+
+    doc = Pipeline()(Document(
+        id="m", text="Security forces shot dead 18 protesters in Yangon and Mandalay on Sunday.",
+        published=dt.date(2021, 3, 1)))
+    assert sorted((e.place.name, e.fatalities) for e in doc.events) == [
+        ("Mandalay", 9), ("Yangon", 9)]
+    assert len({e.id for e in doc.events}) == 2

@@ -109,6 +109,9 @@ class Event(BaseModel):
     event_date: dt.date | None = None
     time_precision: int | None = None  # 1 day, 2 week, 3 month (4: older/unknown)
     place: Place | None = None
+    # Other towns the sentence lists with `place` ("in Yangon and Mandalay"): ACLED codes one
+    # event per location, so the status stage splits the event over them.
+    other_places: list[Place] = Field(default_factory=list)
     geo_precision: int | None = None  # 1 town, 2 near town / small area, 3 region
     country: str | None = None
     fatalities: int = 0

@@ -41,7 +41,7 @@ class StatusStage:
                 doc.background.append(event)
             else:
                 current.append(event)
-        doc.events = self.fold(current)
+        doc.events = self.fold([part for event in current for part in split_by_place(event)])
         _assign_ids(doc)
         return doc
 
@@ -83,6 +83,26 @@ class StatusStage:
         if pa is not None and pb is not None:
             return pa == pb
         return True
+
+
+def split_by_place(event: Event) -> list[Event]:
+    """One event per location, as ACLED codes them; a toll given for all of them together is
+    divided among them."""
+    if not event.other_places:
+        return [event]
+    places = [event.place, *event.other_places]
+    share, rest = divmod(event.fatalities, len(places))
+    parts = []
+    for i, place in enumerate(places):
+        part = event.model_copy(deep=True, update={"other_places": []})
+        part.place, part.country = place, place.country if place else event.country
+        part.fatalities = share + (rest if i == 0 else 0)
+        if i:
+            part.evidence["location"] = part.evidence["location"].model_copy(
+                update={"start": place.start, "end": place.end, "text": place.name})
+            part.notes.append("status: one of several places listed for the event")
+        parts.append(part)
+    return parts
 
 
 def _own_place(e: Event) -> int | None:

@@ -59,6 +59,15 @@ def _could_be_where(text: str, place: Place, allies: list[Span]) -> bool:
     return bool(set(before) & LOCATIVE) or text[place.end:place.end + 2] == "'s"
 
 
+_LIST_GAP = re.compile(r"\s*(?:,|and|or|as well as|,\s*and)\s*(?:in\s+)?(?:the\s+)?"
+                       r"(?:(?:towns?|cities|city|villages?|districts?)\s+of\s+)?", re.I)
+
+
+def _joined(text: str, left: Place, right: Place) -> bool:
+    """Only a list separator between two toponyms: "Yangon and Mandalay", "Gondar, Bahir Dar"."""
+    return bool(_LIST_GAP.fullmatch(text[left.end:right.start]))
+
+
 def _inside(place: Place, span: Span) -> bool:
     return span.start <= place.start and place.end <= span.end
 
@@ -85,6 +94,8 @@ class Locator:
             if inside:
                 best = max(inside, key=lambda i: self._rank(doc, event, doc.places[i]))
                 self._set(doc, event, doc.places[best], entries[best], sentence is event.sentence)
+                if sentence is event.sentence:
+                    self._coordinated(doc, event, best, inside, entries)
                 return
         inherited = self._from_context(doc, event, entries)
         if inherited is not None:
@@ -95,6 +106,34 @@ class Locator:
             event.notes.append(f"place: none in the event's sentences; {why}")
             return
         self._country_fallback(doc, event, votes)
+
+    def _coordinated(self, doc: Document, event: Event, best: int, inside: list[int],
+                     entries: dict[int, Entry]) -> None:
+        """ "in Yangon and Mandalay", "the airports of Gondar and Bahir Dar": towns listed
+        together with the event's place are places of the same kind of event (ACLED codes
+        one event per location); the status stage splits them."""
+        chosen = doc.places[best]
+        if chosen.feature != "city":
+            return
+        listed = sorted({best, *[i for i in inside if doc.places[i].feature == "city"]},
+                        key=lambda i: doc.places[i].start)
+        pos = listed.index(best)
+        group = [best]
+        places = [doc.places[i] for i in listed]
+        for step in (-1, 1):
+            j = pos
+            while 0 <= j + step < len(listed) and _joined(
+                    doc.text, places[min(j, j + step)], places[max(j, j + step)]):
+                j += step
+                group.append(listed[j])
+        for i in group:
+            if i == best or doc.places[i].geonameid == chosen.geonameid:
+                continue
+            extra = Event(event_type=event.event_type, sub_event_type=event.sub_event_type,
+                          sentence=event.sentence, trigger=event.trigger)
+            self._set(doc, extra, doc.places[i], entries[i], True)
+            if extra.place is not None:
+                event.other_places.append(extra.place)
 
     def _from_context(self, doc: Document, event: Event,
                       entries: dict[int, Entry]) -> tuple[int, str] | None:
