@@ -59,3 +59,13 @@ def test_an_event_listed_in_two_towns_becomes_two_events_sharing_the_toll():
     assert sorted((e.place.name, e.fatalities) for e in doc.events) == [
         ("Mandalay", 9), ("Yangon", 9)]
     assert len({e.id for e in doc.events}) == 2
+
+
+def test_a_bare_killing_after_a_bombing_keeps_the_bombing_type():
+    bomb = _event("Suicide bomb", etype="Explosions/Remote violence", sentence="A bomber ...")
+    toll = _event("Armed clash", place=None, actor1=None, sentence="Two soldiers were killed.")
+    toll.sentence = toll.sentence.model_copy(update={"start": 20, "end": 45})
+    toll.notes.append("events: violence family settled as Armed clash")
+    toll.fatalities = 2
+    doc = StatusStage()(_doc(bomb, toll))
+    assert [(e.sub_event_type, e.fatalities) for e in doc.events] == [("Suicide bomb", 2)]

@@ -149,16 +149,16 @@ def _withdrawal_of(a: Event, b: Event) -> bool:
 
 def _absorb(base: Event, other: Event) -> None:
     """Fold `other` into `base`, keeping the more specific and better-evidenced fields."""
-    if SPECIFICITY.get(other.sub_event_type, 0) > SPECIFICITY.get(base.sub_event_type, 0):
-        base.sub_event_type = other.sub_event_type
-        base.event_type = other.event_type
-        base.evidence["sub_event_type"] = other.evidence.get("sub_event_type", other.trigger)
     if other.event_type != base.event_type:  # an elaboration: only fill what is missing
         if base.actor2 is None and other.actor2 is not None and base.event_type != "Protests":
             base.actor2 = other.actor2
         _more_deaths(base, other)
         base.mentions.append(other.sentence)
         return
+    if SPECIFICITY.get(other.sub_event_type, 0) > SPECIFICITY.get(base.sub_event_type, 0):
+        base.sub_event_type = other.sub_event_type
+        base.event_type = other.event_type
+        base.evidence["sub_event_type"] = other.evidence.get("sub_event_type", other.trigger)
     for role in ("actor1", "actor2"):
         mine, theirs = getattr(base, role), getattr(other, role)
         if theirs and (mine is None or (_generic(mine.name) and not _generic(theirs.name))):
