@@ -37,7 +37,8 @@ PLAN_LEMMAS = {"plan", "threaten", "vow", "intend", "pledge", "offer", "aim", "s
                "warn", "want", "hope", "expect", "fear", "promise", "propose", "consider",
                "try", "attempt", "decide", "agree"}
 TERRITORIAL = {"@territory", "Non-violent transfer of territory", "Agreement"}
-PRONOUNS = {"they", "he", "she", "it", "we", "them", "who", "which", "i", "you"}
+PRONOUNS = {"they", "he", "she", "it", "we", "them", "who", "which", "i", "you", "their", "his",
+            "her", "its", "our", "my", "your", "that", "this", "these", "those"}
 CIVILIAN_SITES = re.compile(
     r"school|hospital|clinic|market|church|mosque|temple|home|house|village|camp|bus|"
     r"restaurant|hotel|wedding|funeral|shop|farm|compound|university|college|bar|club|car|"
@@ -374,6 +375,8 @@ def _denied(trigger: Token) -> bool:
     that did not happen here."""
     if any(c.dep_ == "det" and c.lower_ == "no" for c in trigger.children):
         return True
+    if trigger.dep_ == "amod" and trigger.tag_ in ("VBN", "JJ"):
+        return True  # "their destroyed homes", "the besieged town": a state, not an event
     head = trigger.head
     if trigger.dep_ == "pobj" and head.lower_ in ("without", "despite", "against"):
         return head.lower_ == "without"
@@ -667,7 +670,7 @@ def _crowd_or_armed(sub: str, roles: Roles) -> str | None:
         crowd = re.search(r"\b(?:mobs?|crowds?|rioters)\b", _phrase(roles.actor1[0]), re.I)
         return "Mob violence" if crowd else sub
     kinds = {_kind(roles.actor1), _kind(roles.actor2)} - {None}
-    if kinds and kinds <= {5, 6, 7}:
+    if _kind(roles.actor1) in (5, 6, 7) and kinds <= {5, 6, 7}:
         return "Violent demonstration" if 6 in kinds else "Mob violence"
     return sub
 
