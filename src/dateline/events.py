@@ -31,6 +31,8 @@ LEXICON_DIR = Path(__file__).parent / "data" / "lexicons"
 SUPPORT_LEMMAS = {"back", "support", "bolster", "aid", "assist", "accompany", "help", "escort",
                   "reinforce", "cover", "equip", "arm", "train", "supply", "sponsor"}
 SUPPORT_PREPS = {"alongside", "with the help of", "with the support of", "with help from"}
+PROTEST_WORDS = {"protest", "protests", "protesters", "demonstration", "demonstrators", "rally",
+                 "march", "marchers", "riot", "riots", "rioters", "mob"}
 ONGOING = {"continue", "begin", "start", "resume", "manage", "keep"}
 MODALS = {"will", "would", "shall", "could", "might", "may", "should", "must", "'ll", "wo"}
 PLAN_LEMMAS = {"plan", "threaten", "vow", "intend", "pledge", "offer", "aim", "seek", "prepare",
@@ -273,6 +275,8 @@ class EventsStage:
         roles.actor2 = [t for t in map(_resolve_pronoun, roles.actor2) if t.lower_ not in PRONOUNS]
         if not roles.actor1:
             roles.actor1 = _claimant(trigger.sent)
+        if not roles.actor1 and not territorial and trigger.lower_ not in PROTEST_WORDS:
+            roles.actor1 = _story_claimant(trigger)
         if not roles.actor2 and not territorial:
             roles.actor2 = _victims(trigger.sent)
         for key in ("actor1", "actor2", "assoc1", "assoc2"):  # a dateline is never an actor
@@ -388,17 +392,36 @@ KILL_LEMMAS = {"kill", "wound", "injure", "target", "hit", "strike", "murder", "
 
 
 def _claimant(sent: SpacySpan) -> list[Token]:
-    """Who claimed the attack: "in an attack claimed by the Islamic State", "X claimed
-    responsibility"."""
+    """Who claimed or is blamed for the attack: "in an attack claimed by the Islamic State",
+    "X claimed responsibility", "the attackers, blamed on the CODECO militia", "officials
+    blamed X"."""
     for tok in sent:
-        if tok.lemma_ != "claim":
-            continue
-        by = _pobj(tok, "by")
-        if by:
-            return by[:1]
-        subj = _children(tok, "nsubj")
-        if subj and any(c.lower_ == "responsibility" for c in tok.subtree):
-            return subj[:1]
+        if tok.lemma_ == "claim":
+            by = _pobj(tok, "by")
+            if by:
+                return by[:1]
+            subj = _children(tok, "nsubj")
+            if subj and any(c.lower_ == "responsibility" for c in tok.subtree):
+                return subj[:1]
+        elif tok.lemma_ in ("blame", "attribute"):
+            found = _pobj(tok, "on", "to") or _children(tok, "nsubjpass") or [
+                o for o in _children(tok, "dobj") if _looks_like_actor(o)]
+            found = [t for t in found if _looks_like_actor(t) and _kind([t]) in (1, 2, 3, 4, 8)]
+            if found:
+                return found[:1]
+    return []
+
+
+def _story_claimant(trigger: Token) -> list[Token]:
+    """A claim or attribution elsewhere in the story ("Al-Shabaab claimed responsibility
+    through its radio"), for a violent event whose sentence names no perpetrator."""
+    sents = list(trigger.doc.sents)
+    here = next((i for i, s in enumerate(sents) if s.start <= trigger.i < s.end), 0)
+    for i in sorted(range(len(sents)), key=lambda i: (abs(i - here), i < here)):
+        if i != here and abs(i - here) <= 4:
+            found = _claimant(sents[i])
+            if found:
+                return found
     return []
 
 
