@@ -483,3 +483,11 @@ def test_actor_names_ignore_the_article():
 
     assert norm_actor("Military Forces of the United States (2021-)") == norm_actor(
         "Military Forces of United States")
+
+
+def test_none_is_not_averaged_as_a_type():
+    from dateline.evaluate.metrics import type_block
+
+    block = type_block([("Attack", "Attack"), ("none", "Grenade"), ("Attack", "none")])
+    assert "none" not in block["per_type"]
+    assert set(block["per_type"]) == {"Attack", "Grenade"}

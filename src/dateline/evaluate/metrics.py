@@ -59,7 +59,7 @@ def averages(table: dict[str, dict]) -> dict[str, float]:
 def type_block(pairs: list[tuple[str, str]]) -> dict:
     """Per-type P/R/F where `none` marks a miss or a spurious event (not itself a type)."""
     pairs = [(g, p) for g, p in pairs if (g, p) != (NONE, NONE)]
-    labels = sorted({g for g, _ in pairs} | {p for _, p in pairs} - {NONE})
+    labels = sorted(({g for g, _ in pairs} | {p for _, p in pairs}) - {NONE})
     table = per_label(pairs, labels)
     return {**averages(table), "n": len(pairs), "per_type": table, "confusion": confusion(pairs)}
 
