@@ -135,7 +135,10 @@ def test_stage_ignores_an_unrelated_next_sentence() -> None:
     bomb = _event(doc, "A car bomb", "exploded")
     doc.events = [bomb]
     FatalitiesStage()(doc)
-    assert bomb.fatalities == 0 and "fatalities" not in bomb.evidence
+    assert bomb.fatalities == 0
+    # No figure: the evidence for 0 is the event's own (silent) sentence, at low confidence.
+    assert bomb.evidence["fatalities"].text == bomb.sentence.text
+    assert bomb.evidence["fatalities"].confidence == 0.5
 
 
 def test_stage_takes_the_largest_figure_not_the_sum() -> None:

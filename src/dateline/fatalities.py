@@ -550,4 +550,8 @@ class FatalitiesStage:
                 count, span = max(found, key=lambda f: (f[0], f[1].confidence))
                 event.fatalities = count
                 event.evidence["fatalities"] = span
+            elif "fatalities" not in event.evidence:
+                # No death reported: ACLED codes 0; the evidence is the silent sentence.
+                event.evidence["fatalities"] = event.sentence.model_copy(
+                    update={"confidence": CONF_NONE})
         return doc
