@@ -9,6 +9,7 @@ Models and gazetteers are loaded once, when the pipeline is built, never per doc
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from importlib import import_module
 
 from .records import Document
 
@@ -17,37 +18,23 @@ Stage = Callable[[Document], Document]
 STAGES = ["nlp", "events", "dates", "places", "actors", "fatalities", "status"]
 
 
+# name -> (module, class). Imported lazily so that `dateline --help` does not load spaCy.
+REGISTRY = {
+    "nlp": ("nlp", "NLPStage"),
+    "events": ("events", "EventsStage"),
+    "dates": ("dates", "DatesStage"),
+    "places": ("places", "PlacesStage"),
+    "actors": ("actors", "ActorsStage"),
+    "fatalities": ("fatalities", "FatalitiesStage"),
+    "status": ("status", "StatusStage"),
+}
+
+
 def _build_stage(name: str) -> Stage:
-    # Imported lazily so that `dateline --help` does not pay for loading spaCy.
-    if name == "nlp":
-        from .nlp import NLPStage
-
-        return NLPStage()
-    if name == "events":
-        from .events import EventsStage
-
-        return EventsStage()
-    if name == "actors":
-        from .actors import ActorsStage
-
-        return ActorsStage()
-    if name == "dates":
-        from .dates import DatesStage
-
-        return DatesStage()
-    if name == "places":
-        from .places import PlacesStage
-
-        return PlacesStage()
-    if name == "fatalities":
-        from .fatalities import FatalitiesStage
-
-        return FatalitiesStage()
-    if name == "status":
-        from .status import StatusStage
-
-        return StatusStage()
-    raise ValueError(f"unknown stage {name!r}")
+    if name not in REGISTRY:
+        raise ValueError(f"unknown stage {name!r}; known: {', '.join(REGISTRY)}")
+    module, cls = REGISTRY[name]
+    return getattr(import_module(f".{module}", __package__), cls)()
 
 
 class Pipeline:
