@@ -88,6 +88,13 @@ class Locator:
     def _locate(self, doc: Document, event: Event, usable: list[int],
                 entries: dict[int, Entry], votes: Counter) -> None:
         allies = [s for key in ("assoc1", "assoc2") for s in event.roles.get(key, [])]
+        own = [i for i in usable if _inside(doc.places[i], event.sentence)
+               and doc.places[i].feature != "country"]
+        dateline = self._dateline_place(doc, event, entries) if not own else None
+        if dateline is not None:
+            self._set(doc, event, doc.places[dateline], entries[dateline], True)
+            event.notes.append("place: the dateline city (the lead, 'here' or 'the capital')")
+            return
         for sentence in [event.sentence, *event.mentions]:
             inside = [i for i in usable if _inside(doc.places[i], sentence)
                       and _could_be_where(doc.text, doc.places[i], allies)]
@@ -135,15 +142,27 @@ class Locator:
             if extra.place is not None:
                 event.other_places.append(extra.place)
 
+    @staticmethod
+    def _dateline_place(doc: Document, event: Event, entries: dict[int, Entry]) -> int | None:
+        """Wire copy reports the lead's event where it was filed unless it names a place:
+        "KHARTOUM, April 16 - The army and the RSF fought for control of the capital". Also
+        "here", and "the capital" when the dateline city is one."""
+        index = next((i for i, p in enumerate(doc.places) if p.role == "dateline"
+                      and i in entries and p.feature == "city"), None)
+        if index is None:
+            return None
+        lead = doc.dateline_end and event.sentence.start <= doc.dateline_end + 2
+        text = event.sentence.text
+        here = re.search(r"\bhere\b", text)
+        big = entries[index].population > 300_000
+        capital = big and re.search(r"\bthe (?:capital|city)\b", text)
+        return index if lead or here or capital else None
+
     def _from_context(self, doc: Document, event: Event,
                       entries: dict[int, Entry]) -> tuple[int, str] | None:
-        """No place in the event's sentences: "here" is the dateline city; otherwise the
-        story is still where the sentence just before it was ("... overran an army base
+        """No place in the event's sentences: the story is still where the sentence just
+        before it was ("... overran an army base
         there. A suicide bomber drove a car into the gate of the base ...")."""
-        if re.search(r"\bhere\b", event.sentence.text):
-            for i, p in enumerate(doc.places):
-                if p.role == "dateline" and i in entries:
-                    return i, "'here' is the dateline city"
         window_start = max(0, event.sentence.start - 400)
         before = [i for i, p in enumerate(doc.places)
                   if p.role == "mention" and i in entries and p.feature == "city"
