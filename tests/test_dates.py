@@ -202,3 +202,12 @@ def test_a_verbless_sentence_does_not_hang_the_date_stage():
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
     assert doc.events and doc.events[0].event_date == dt.date(2017, 2, 27)
+
+
+def test_a_date_inside_a_noun_clause_does_not_date_the_event():
+    from dateline.pipeline import Pipeline
+
+    doc = Pipeline(["nlp", "events", "dates"])(Document(
+        id="n", text="Russian troops set up at the base vacated by French forces last month, "
+                     "the army said on Thursday.", published=dt.date(2022, 1, 7)))
+    assert doc.events[0].event_date == dt.date(2022, 1, 6)

@@ -109,3 +109,23 @@ def test_rebels_take_a_town_from_the_state_by_default(code):
     event = code("Al Shabaab fighters captured the town of Mahaday in Somalia on Sunday.")[0]
     assert event.sub_event_type == "Non-state actor overtakes territory"
     assert event.actor2 is not None and event.actor2.name.startswith("Military Forces of")
+
+
+@pytest.mark.parametrize("text, sub", [
+    ("Russian troops set up at the base vacated by French forces near Timbuktu.",
+     "Headquarters or base established"),
+    ("The army launched a campaign to recruit 50,000 volunteers in Ouagadougou.",
+     "Change to group/activity"),
+    ("Investigators found a mass burial site near Izium, where Russian troops were based.",
+     "Other"),
+])
+def test_strategic_developments(code, text, sub):
+    assert code(text)[0].sub_event_type == sub
+
+
+def test_bodies_found_after_a_landslide_are_no_event(code):
+    assert code("Rescuers said six bodies had been recovered after the landslide.") == []
+
+
+def test_a_participle_describing_a_noun_is_no_event(code):
+    assert code("Residents say they got no compensation for their destroyed homes.") == []

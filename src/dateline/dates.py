@@ -431,8 +431,25 @@ def _from_sentence(doc: Document, event: Event) -> tuple[Span, dt.date, int] | N
     if attached:
         span, day, precision = min(attached, key=lambda f: _distance(f[0], event.trigger))
         return _scaled(span, CONF_ATTACHED), day, precision
-    span, day, precision = min(found, key=lambda f: _distance(f[0], event.trigger))
+    # A date inside a clause that describes a noun ("the base vacated by French forces last
+    # month") dates that clause, not the event: prefer the others.
+    free = [f for f in found if doc.nlp is None or not _in_noun_clause(doc, f[0])] or found
+    span, day, precision = min(free, key=lambda f: _distance(f[0], event.trigger))
     return _scaled(span, CONF_NEAREST), day, precision
+
+
+def _in_noun_clause(doc: Document, span: Span) -> bool:
+    expr = _tokens(doc, span.start, span.end)
+    if not expr:
+        return False
+    node = expr[0]
+    for _ in range(8):
+        if node.dep_ in ("acl", "relcl"):
+            return True
+        if node.head.i == node.i:
+            return False
+        node = node.head
+    return False
 
 
 def _from_mentions(doc: Document, event: Event) -> tuple[Span, dt.date, int] | None:

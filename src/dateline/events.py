@@ -180,6 +180,9 @@ class EventsStage:
         found.sort(key=lambda m: (-m.rule.weight, m.start))
         return found
 
+    def _violent_story(self, doc: Document) -> bool:
+        return bool(self.lexicon.non_event["armed_actor"].search(doc.text))
+
     def _is_non_event(self, text: str) -> bool:
         """Disasters, accidents, crime, sport, diplomacy: no event unless an armed or political
         actor is named (a football riot is still a riot)."""
@@ -203,8 +206,11 @@ class EventsStage:
         found: list[tuple[Event, Token | None, set[str]]] = []
         for match in self.matches(sent):
             trigger = _trigger_token(doc, match)
-            if trigger is None or _in_support_phrase(trigger) or _denied(trigger):
+            if trigger is None or _in_support_phrase(trigger) or _denied(trigger) \
+                    or _state_not_event(doc, match):
                 continue
+            if match.rule.sub == "Other" and not self._violent_story(doc):
+                continue  # bodies recovered after a landslide are no ACLED event
             clause = _governing_verb(trigger)
             if found and (match.rule.sub == "@violence"
                           or not self._second_clause(found, match, clause)):
@@ -372,6 +378,15 @@ def _confidence(weight: float, roles: Roles) -> float:
 NOT_HAPPENING = {"flee", "escape", "avoid", "condemn", "denounce", "prevent", "fear", "deny",
                  "investigate", "mark", "commemorate", "remember", "end", "halt", "stop",
                  "risk", "blame", "protest", "report", "document", "recall", "mourn"}
+
+
+def _state_not_event(doc: Document, match: Match) -> bool:
+    """ "their destroyed homes": a participle describing a noun is a state, not an event."""
+    if match.rule.sub not in ("Looting/property destruction", "Non-violent transfer of territory"):
+        return False  # "an improvised explosive device", "a brokered deal" are events' names
+    span = doc.nlp.char_span(match.start, match.end, alignment_mode="expand")
+    return bool(span) and span[0].dep_ == "amod" and span[0].tag_ == "VBN" \
+        and span[0].head.i in range(span.start, span.end)
 
 
 def _denied(trigger: Token) -> bool:
