@@ -171,3 +171,19 @@ def test_an_aside_between_the_figure_and_the_verb():
 
 def test_an_adjective_before_the_noun_is_not_an_outcome():
     assert count_deaths("Militiamen killed at least 60 displaced people overnight.")[0] == 60
+
+
+def test_groups_with_participles_add_up():
+    text = "Ten soldiers and 19 suspected cartel gunmen were killed in the fighting."
+    assert count_deaths(text)[0] == 29
+
+
+def test_a_firm_count_beats_a_larger_upper_bound():
+    text = ("At least 31 civilians were killed and over 60 injured; other sources report up to "
+            "39 dead.")
+    assert count_deaths(text)[0] == 31
+
+
+def test_the_wounded_are_not_added_to_the_dead():
+    text = "An air strike hit a centre, killing at least 44 people and wounding more than 130."
+    assert count_deaths(text)[0] == 44

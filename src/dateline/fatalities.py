@@ -296,7 +296,10 @@ def _np_token(t: Tokens, k: int) -> bool:
     if t.w[k] in NP_STOP:
         return False
     hyphenated = (k > 0 and t.w[k - 1] == "-") or (k + 1 < len(t) and t.w[k + 1] == "-")
-    return t.pos[k] in NP_POS or t.w[k] in NP_WORDS or hyphenated  # "well-known climbers"
+    # "19 suspected cartel gunmen": a participle before the noun belongs to the phrase
+    premodifier = t.tag[k] == "VBN" and k + 1 < len(t) and t.pos[k + 1] in (
+        "NOUN", "ADJ", "PROPN") and not lexicon().injury.at(t.w, k)
+    return t.pos[k] in NP_POS or t.w[k] in NP_WORDS or hyphenated or premodifier
 
 
 def _forward(t: Tokens, fig: Figure, lex: Lexicon) -> tuple[str, int]:
@@ -381,7 +384,8 @@ def _coordinated(t: Tokens, prev: Figure, fig: Figure) -> bool:
     joiners = ("and", ",") if fig.kind == "number" else ("and",)
     joined = any(t.w[k] in joiners for k in between)
     return joined and all(
-        t.pos[k] in ("NOUN", "PROPN", "ADJ", "DET") or t.w[k] in ("and", ",", "-") for k in between
+        t.pos[k] in ("NOUN", "PROPN", "ADJ", "DET") or t.w[k] in ("and", ",", "-")
+        or _np_token(t, k) for k in between
     )
 
 
@@ -467,7 +471,9 @@ def _best(tied: list[Figure]) -> tuple[int, Figure, Figure, float] | None:
         groups.setdefault(fig.tie, []).append(fig)
     if not groups:
         return None
-    group = max(groups.values(), key=_group_value)
+    # The most conservative credible figure: a firm count beats a larger "up to" bound.
+    group = max(groups.values(), key=lambda g: (min(f.conf for f in g) > CONF_UPPER,
+                                                 _group_value(g)))
     return _group_value(group), group[0], group[-1], min(f.conf for f in group)
 
 
