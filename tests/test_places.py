@@ -156,3 +156,10 @@ def test_event_without_toponym_gets_the_country(stage):
 def test_no_events_and_no_places(stage):
     doc = stage(_doc("The committee met on Tuesday and approved the budget."))
     assert doc.places == [] and doc.events == []
+
+
+def test_a_small_town_abroad_is_not_forced_on_a_story_about_another_country(stage):
+    doc = stage(_doc("About 60 civilians were killed in the village of Karma, near Ouahigouya "
+                     "in northern Burkina Faso, by men wearing uniforms."))
+    assert all(p.country in (None, "BF") for p in doc.places)
+    assert _places(doc, "Ouahigouya")[0].country == "BF"

@@ -22,6 +22,7 @@ from .gazetteer import Entry, distance_km
 from .names import norm
 from .recognize import Mention, Recognition
 
+OUTLIER_POPULATION = 100_000  # towns smaller than this need support from the story's countries
 FEATURE_PRIOR = {"country": 2.0, "admin1": 1.0, "admin2": 0.5, "city": 0.0}
 ALTERNATE_PENALTY = 0.3
 POP_WEIGHT = 0.4
@@ -134,7 +135,25 @@ class Resolver:
                               self._container(mentions, best, m))
                 for i, m in enumerate(mentions)
             ]
-        return [self._choice(m, s) for m, s in zip(mentions, scores, strict=True)]
+        choices = [self._choice(m, s) for m, s in zip(mentions, scores, strict=True)]
+        return [self._foreign_outlier(m, c, o, ctry_total)
+                for m, c, o in zip(mentions, choices, owns, strict=True)]
+
+    @staticmethod
+    def _foreign_outlier(m: Mention, choice: Choice, own: tuple[Counter, Counter],
+                         ctry_total: Counter) -> Choice:
+        """A small town abroad that nothing else in a story about another country supports
+        ("Karma, near Ouahigouya in northern Burkina Faso" is not Karma, India): the name is
+        a place, but not that one; leave it unresolved rather than move the event abroad."""
+        e = choice.entry
+        if e is None or e.feature != "city" or e.population >= OUTLIER_POPULATION \
+                or m.how == "dateline":
+            return choice
+        support = ctry_total[e.country] - own[0][e.country]
+        main, main_mass = max(ctry_total.items(), key=lambda kv: kv[1], default=(None, 0.0))
+        if main != e.country and support < 0.5 and main_mass >= 2.0:
+            return Choice(None, 0.3 * HOW_CONFIDENCE[m.how])
+        return choice
 
     @staticmethod
     def _mass(m: Mention, probs: list[float]) -> tuple[Counter, Counter]:
