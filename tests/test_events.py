@@ -129,3 +129,12 @@ def test_bodies_found_after_a_landslide_are_no_event(code):
 
 def test_a_participle_describing_a_noun_is_no_event(code):
     assert code("Residents say they got no compensation for their destroyed homes.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "The Taliban, who seized power in August, condemned the attack.",
+    "Marib hosts a million displaced people who fled fighting elsewhere in Yemen.",
+    "A carpenter who lost two brothers in the fighting said he had no help.",
+])
+def test_references_to_other_happenings_are_no_events(code, text):
+    assert code(text) == []

@@ -377,7 +377,7 @@ def _confidence(weight: float, roles: Roles) -> float:
 # "condemned the attack", "to avoid conflict", "marked the anniversary of the massacre".
 NOT_HAPPENING = {"flee", "escape", "avoid", "condemn", "denounce", "prevent", "fear", "deny",
                  "investigate", "mark", "commemorate", "remember", "end", "halt", "stop",
-                 "risk", "blame", "protest", "report", "document", "recall", "mourn"}
+                 "risk", "blame", "protest", "report", "document", "recall", "mourn", "lose"}
 
 
 def _state_not_event(doc: Document, match: Match) -> bool:
@@ -399,8 +399,10 @@ def _denied(trigger: Token) -> bool:
     head = trigger.head
     if trigger.dep_ == "pobj" and head.lower_ in ("without", "despite", "against"):
         return head.lower_ == "without"
-    return trigger.dep_ in ("dobj", "pobj") and _governing_verb(trigger) is not None and \
-        _governing_verb(trigger).lemma_ in NOT_HAPPENING and trigger.pos_ == "NOUN"
+    governor = _governing_verb(trigger)
+    noun_like = trigger.pos_ == "NOUN" or trigger.tag_ == "VBG"  # "fled fighting"
+    return trigger.dep_ in ("dobj", "pobj") and governor is not None and governor.i != trigger.i \
+        and governor.lemma_ in NOT_HAPPENING and noun_like
 
 
 KILL_LEMMAS = {"kill", "wound", "injure", "target", "hit", "strike", "murder", "maim"}

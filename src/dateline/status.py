@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 
-from .records import Document, Event
+from .records import Actor, Document, Event
 
 # Sub-event types that say more than the ones they absorb when two mentions are folded.
 SPECIFICITY = {
@@ -19,6 +19,7 @@ SPECIFICITY = {
     "Non-state actor overtakes territory": 3,
     "Armed clash": 1,
 }
+CONVENTION = 0.3  # evidence confidence of actors coded by convention, not read in the text
 TERRITORY = {"Government regains territory", "Non-state actor overtakes territory"}
 
 
@@ -33,8 +34,11 @@ class StatusStage:
 
     def __call__(self, doc: Document) -> Document:
         current: list[Event] = []
-        for event in doc.events:
+        for i, event in enumerate(doc.events):
             reason = self.background_reason(doc, event)
+            if reason is None and i and doc.events[i - 1].status == "background" \
+                    and not event.roles and _own_place(event) is None:
+                reason = "names no actor or place; refers to the background event before it"
             if reason:
                 event.status = "background"
                 event.notes.append(reason)
@@ -123,9 +127,16 @@ def _generic(name: str | None) -> bool:
     return name is None or name.startswith(("Unidentified", "Civilians", "Protesters", "Rioters"))
 
 
+def _named(actor: Actor | None) -> str | None:
+    """The actor's name when the text names it; None for a convention fallback."""
+    if actor is None or (actor.span is not None and actor.span.confidence <= CONVENTION):
+        return None
+    return actor.name
+
+
 def _actors_compatible(a: Event, b: Event) -> bool:
     for x, y in ((a.actor1, b.actor1), (a.actor2, b.actor2)):
-        nx, ny = (x.name if x else None), (y.name if y else None)
+        nx, ny = _named(x), _named(y)
         if nx != ny and not (_generic(nx) or _generic(ny)):
             return False
     return True

@@ -68,6 +68,12 @@ def _joined(text: str, left: Place, right: Place) -> bool:
     return bool(_LIST_GAP.fullmatch(text[left.end:right.start]))
 
 
+def _regional(text: str, place: Place) -> bool:
+    """ "in southwest Cameroon": a part of the country, so not the dateline city."""
+    before = text[max(0, place.start - 25):place.start].lower()
+    return bool(re.search(r"(?:north|south|east|west|central)\w*\s+$", before))
+
+
 def _inside(place: Place, span: Span) -> bool:
     return span.start <= place.start and place.end <= span.end
 
@@ -89,8 +95,8 @@ class Locator:
                 entries: dict[int, Entry], votes: Counter) -> None:
         allies = [s for key in ("assoc1", "assoc2") for s in event.roles.get(key, [])]
         own = [i for i in usable if _inside(doc.places[i], event.sentence)
-               and doc.places[i].feature != "country"]
-        dateline = self._dateline_place(doc, event, entries) if not own else None
+               and (doc.places[i].feature != "country" or _regional(doc.text, doc.places[i]))]
+        dateline = self._dateline_place(doc, event, entries, bool(own))
         if dateline is not None:
             self._set(doc, event, doc.places[dateline], entries[dateline], True)
             event.notes.append("place: the dateline city (the lead, 'here' or 'the capital')")
@@ -143,7 +149,8 @@ class Locator:
                 event.other_places.append(extra.place)
 
     @staticmethod
-    def _dateline_place(doc: Document, event: Event, entries: dict[int, Entry]) -> int | None:
+    def _dateline_place(doc: Document, event: Event, entries: dict[int, Entry],
+                        named: bool) -> int | None:
         """Wire copy reports the lead's event where it was filed unless it names a place:
         "KHARTOUM, April 16 - The army and the RSF fought for control of the capital". Also
         "here", and "the capital" when the dateline city is one."""
@@ -151,11 +158,12 @@ class Locator:
                       and i in entries and p.feature == "city"), None)
         if index is None:
             return None
-        lead = doc.dateline_end and event.sentence.start <= doc.dateline_end + 2
         text = event.sentence.text
+        if named and not re.search(r"\bhere\b", text):
+            return None
+        lead = doc.dateline_end and event.sentence.start <= doc.dateline_end + 2
         here = re.search(r"\bhere\b", text)
-        big = entries[index].population > 300_000
-        capital = big and re.search(r"\bthe (?:capital|city)\b", text)
+        capital = entries[index].population > 300_000 and re.search(r"\bthe capital\b", text)
         return index if lead or here or capital else None
 
     def _from_context(self, doc: Document, event: Event,
