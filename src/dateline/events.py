@@ -399,8 +399,8 @@ def _denied(trigger: Token) -> bool:
     head = trigger.head
     if trigger.dep_ == "pobj" and head.lower_ in ("without", "despite", "against"):
         return head.lower_ == "without"
-    governor = _governing_verb(trigger)
     noun_like = trigger.pos_ == "NOUN" or trigger.tag_ == "VBG"  # "fled fighting"
+    governor = _governing_verb(trigger.head if trigger.pos_ == "VERB" else trigger)
     return trigger.dep_ in ("dobj", "pobj") and governor is not None and governor.i != trigger.i \
         and governor.lemma_ in NOT_HAPPENING and noun_like
 
