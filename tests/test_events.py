@@ -138,3 +138,10 @@ def test_a_participle_describing_a_noun_is_no_event(code):
 ])
 def test_references_to_other_happenings_are_no_events(code, text):
     assert code(text) == []
+
+
+def test_two_sides_that_fought_each_other_are_opponents_not_allies(code):
+    event = code("Sudan's army and the Rapid Support Forces fought in Khartoum on Saturday.")[0]
+    assert event.actor1.name.startswith("Military Forces of Sudan")
+    assert "Rapid Support Forces" in event.actor2.name
+    assert event.assoc_actor_1 == []

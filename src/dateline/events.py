@@ -33,6 +33,7 @@ SUPPORT_LEMMAS = {"back", "support", "bolster", "aid", "assist", "accompany", "h
 SUPPORT_PREPS = {"alongside", "with the help of", "with the support of", "with help from"}
 PROTEST_WORDS = {"protest", "protests", "protesters", "demonstration", "demonstrators", "rally",
                  "march", "marchers", "riot", "riots", "rioters", "mob"}
+RECIPROCAL = {"clash", "fight", "battle", "skirmish", "exchange", "trade", "engage"}
 ONGOING = {"continue", "begin", "start", "resume", "manage", "keep"}
 MODALS = {"will", "would", "shall", "could", "might", "may", "should", "must", "'ll", "wo"}
 PLAN_LEMMAS = {"plan", "threaten", "vow", "intend", "pledge", "offer", "aim", "seek", "prepare",
@@ -540,7 +541,11 @@ def _verb_roles(verb: Token, roles: Roles, territorial: bool) -> None:
                 break
     if not roles.actor2 and territorial:
         roles.actor2 = _from_in_subtree(verb)
-    roles.assoc1.extend(c for t in roles.actor1 for c in t.conjuncts)
+    allies = [c for t in roles.actor1 for c in t.conjuncts]
+    if allies and not roles.actor2 and verb.lemma_ in RECIPROCAL:
+        # "The army and the RSF fought": the two sides, not allies.
+        roles.actor2, allies = allies[:1], allies[1:]
+    roles.assoc1.extend(allies)
     roles.assoc2.extend(c for t in roles.actor2 for c in t.conjuncts)
 
 
