@@ -337,7 +337,8 @@ def _candidates(doc: Document, start: int, end: int) -> list[tuple[int, int, str
              for kind, pattern in PATTERNS.items()
              for m in pattern.finditer(doc.text, start, end)]
     if doc.nlp is not None:
-        found += [(e.start_char, e.end_char, "spacy", None) for e in doc.nlp.ents
+        window = doc.nlp.char_span(start, end, alignment_mode="contract")
+        found += [(e.start_char, e.end_char, "spacy", None) for e in (window.ents if window else [])
                   if e.label_ in SPACY_LABELS and start <= e.start_char and e.end_char <= end]
     # Longest first, then keep what does not overlap: "on the night of 12-13 May" beats "12-13 May"
     # and spaCy's "the night"; on a tie our own pattern (listed first) wins.
@@ -391,7 +392,8 @@ def story_date(doc: Document) -> tuple[dt.date, int, Span | None] | None:
 # ---- choosing an event's date ------------------------------------------------------------------
 
 def _tokens(doc: Document, start: int, end: int) -> list:
-    return [t for t in doc.nlp if t.idx < end and t.idx + len(t) > start]
+    span = doc.nlp.char_span(start, end, alignment_mode="expand")
+    return list(span) if span is not None else []
 
 
 def _clause_verb(token: Token) -> Token:

@@ -16,6 +16,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import zip_longest
 from pathlib import Path
 
 import yaml
@@ -433,13 +434,20 @@ def _claimant(sent: SpacySpan) -> list[Token]:
 def _story_claimant(trigger: Token) -> list[Token]:
     """A claim or attribution elsewhere in the story ("Al-Shabaab claimed responsibility
     through its radio"), for a violent event whose sentence names no perpetrator."""
-    sents = list(trigger.doc.sents)
-    here = next((i for i, s in enumerate(sents) if s.start <= trigger.i < s.end), 0)
-    for i in sorted(range(len(sents)), key=lambda i: (abs(i - here), i < here)):
-        if i != here and abs(i - here) <= 4:
-            found = _claimant(sents[i])
-            if found:
-                return found
+    doc, here = trigger.doc, trigger.sent
+    after, before = [], []
+    cursor = here
+    while len(after) < 4 and cursor.end < len(doc):  # walk out from the sentence, not the doc
+        cursor = doc[cursor.end].sent
+        after.append(cursor)
+    cursor = here
+    while len(before) < 4 and cursor.start > 0:
+        cursor = doc[cursor.start - 1].sent
+        before.append(cursor)
+    for sent in [s for pair in zip_longest(after, before) for s in pair if s is not None]:
+        found = _claimant(sent)
+        if found:
+            return found
     return []
 
 
@@ -632,7 +640,8 @@ def _looks_like_actor(tok: Token) -> bool:
 
 def _phrase(tok: Token) -> str:
     tokens = _np_tokens(tok)
-    return tok.doc.text[tokens[0].idx:tokens[-1].idx + len(tokens[-1].text)]
+    # A Span's text is built from its own tokens; `Doc.text` rebuilds the whole document.
+    return tok.doc[tokens[0].i:tokens[-1].i + 1].text
 
 
 # Dependencies that stay inside an actor's noun phrase.

@@ -511,16 +511,18 @@ def _sentence_tokens(doc: Document, start: int, end: int) -> Tokens:
         from .nlp import load
 
         return Tokens.of(load()(doc.text[start:end]))
-    return Tokens.of([t for t in doc.nlp if start <= t.idx < end], base=start)
+    span = doc.nlp.char_span(start, end, alignment_mode="expand")
+    return Tokens.of([t for t in span if t.idx < end] if span is not None else [], base=start)
 
 
 def _next_sentence(doc: Document, event: Event) -> Span | None:
     """The sentence after the event's when it goes on about the same event ('The blast ...')."""
     if doc.nlp is None:
         return None
-    sent = next((s for s in doc.nlp.sents if s.start_char >= event.sentence.end), None)
-    if sent is None:
+    last = doc.nlp.char_span(event.sentence.start, event.sentence.end, alignment_mode="expand")
+    if last is None or last.end >= len(doc.nlp):
         return None
+    sent = doc.nlp[last.end].sent  # the next sentence, found without scanning the document
     words = [t.lower_ for t in sent if not t.is_space and not t.is_punct][:4]
     if not lexicon().continuation.at(words, 0):
         return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from .. import countries
 from ..records import Actor, Document, Event
@@ -124,10 +125,11 @@ def _antecedent(doc_text: str, event: Event, ctx: str | None) -> tuple[Actor, fl
     militants" means to a reader (ties go to the latest mention)."""
     if not doc_text:
         return None
-    before = fold(doc_text[:event.sentence.end])
     counts: Counter[str] = Counter()
     last: dict[str, tuple[int, Actor]] = {}
-    for start, _end, reading in group_hits(before, ctx, lexicon.get()):
+    for start, end, reading in _story_groups(doc_text, ctx):
+        if end > event.sentence.end:
+            break
         if reading.inter in _NON_STATE and reading.name:
             counts[reading.name] += 1
             last[reading.name] = (start, Actor(name=reading.name, country=reading.country,
@@ -137,6 +139,13 @@ def _antecedent(doc_text: str, event: Event, ctx: str | None) -> tuple[Actor, fl
     best = max(counts, key=lambda n: (counts[n], last[n][0]))
     event.notes.append(f"actors: read a generic armed phrase as {best!r}, named earlier")
     return last[best][1], ANAPHORA_CONFIDENCE
+
+
+@lru_cache(maxsize=8)
+def _story_groups(doc_text: str, ctx: str | None) -> list:
+    """Every group the story names, in order: read once per document, not once per event.
+    (Folding keeps offsets for the Latin script the dictionaries hold.)"""
+    return sorted(group_hits(fold(doc_text), ctx, lexicon.get()), key=lambda h: h[0])
 
 
 def _first(main: list[Actor], assoc: list[Actor]) -> tuple[Actor | None, list[Actor]]:

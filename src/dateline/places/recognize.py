@@ -388,13 +388,23 @@ def _sentence_start(span: SpacySpan) -> bool:
 
 def _in_person(span: SpacySpan, exact_ok: bool = False) -> bool:
     """Inside a person's name ("George Washington"); an exact PERSON span may be allowed."""
-    for ent in span.doc.ents:
-        if ent.label_ != "PERSON":
-            continue
-        if ent.start_char <= span.start_char and span.end_char <= ent.end_char:
-            exact = ent.start_char == span.start_char and ent.end_char == span.end_char
+    for start, end in _person_spans(span.doc):
+        if start > span.start_char:
+            break
+        if span.end_char <= end:
+            exact = start == span.start_char and end == span.end_char
             return not (exact and exact_ok)
     return False
+
+
+def _person_spans(doc: SpacyDoc) -> list[tuple[int, int]]:
+    """The document's PERSON entities, sorted, computed once per document (spaCy's `ents`
+    rebuilds its list on every access)."""
+    cached = doc.user_data.get("dateline_persons")
+    if cached is None:
+        cached = sorted((e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON")
+        doc.user_data["dateline_persons"] = cached
+    return cached
 
 
 def _link_containers(text: str, mentions: list[Mention]) -> None:

@@ -41,8 +41,8 @@ def role_of(sdoc: SpacyDoc, start: int, end: int, dateline: Span | None,
 
 def _is_source(span: SpacySpan) -> bool:
     """"London-based", "told news agencies in Moscow", "said in a statement from Geneva"."""
-    text = span.doc.text
-    if _BASED.match(text[span.end_char:span.end_char + 20]):
+    following = span.doc[span.end:span.end + 6].text  # not Doc.text: rebuilt on every access
+    if _BASED.match(following[:20]):
         return True
     verbs, nouns, _ = _words()
     tok: Token = span.root
@@ -56,15 +56,26 @@ def _is_source(span: SpacySpan) -> bool:
     return governor.lower_ in nouns
 
 
+def _org_spans(doc: SpacyDoc) -> list[tuple[int, int]]:
+    """The document's ORG entities as sorted token ranges, computed once per document
+    (spaCy's `ents` rebuilds its list on every access)."""
+    cached = doc.user_data.get("dateline_orgs")
+    if cached is None:
+        cached = sorted((e.start, e.end) for e in doc.ents if e.label_ == "ORG")
+        doc.user_data["dateline_orgs"] = cached
+    return cached
+
+
 def _in_organisation(span: SpacySpan, gaz: Gazetteer) -> bool:
     """Part of a longer organisation name: "Aleppo Media Centre", "University of Texas",
     "the Islamic State in Iraq and Syria"."""
     _, _, org_words = _words()
     doc = span.doc
-    for ent in doc.ents:
-        if ent.label_ != "ORG" or not (ent.start <= span.start and span.end <= ent.end):
-            continue
-        if (ent.start, ent.end) != (span.start, span.end) and not gaz.has(ent.text):
+    for start, end in _org_spans(doc):
+        if start > span.start:
+            break
+        if span.end <= end and (start, end) != (span.start, span.end) \
+                and not gaz.has(doc[start:end].text):
             return True
     nxt = doc[span.end] if span.end < len(doc) else None
     if nxt is not None and nxt.text[:1].isupper() and nxt.lower_ in org_words:
