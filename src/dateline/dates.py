@@ -26,6 +26,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
@@ -332,14 +333,28 @@ def resolve(expression: str, published: dt.date | None, context: str = "") -> Re
 
 # ---- finding expressions in a document ---------------------------------------------------------
 
+def _date_ents(sdoc: object) -> list[tuple[int, int]]:
+    """spaCy's date entities as sorted character ranges, once per document (`Doc.ents` and
+    `Span.ents` rebuild their lists on every access)."""
+    cached = sdoc.user_data.get("dateline_dates")  # type: ignore[attr-defined]
+    if cached is None:
+        cached = sorted((e.start_char, e.end_char) for e in sdoc.ents  # type: ignore[attr-defined]
+                        if e.label_ in SPACY_LABELS)
+        sdoc.user_data["dateline_dates"] = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def _candidates(doc: Document, start: int, end: int) -> list[tuple[int, int, str, re.Match | None]]:
     found = [(m.start(), m.end(), kind, m)
              for kind, pattern in PATTERNS.items()
              for m in pattern.finditer(doc.text, start, end)]
     if doc.nlp is not None:
-        window = doc.nlp.char_span(start, end, alignment_mode="contract")
-        found += [(e.start_char, e.end_char, "spacy", None) for e in (window.ents if window else [])
-                  if e.label_ in SPACY_LABELS and start <= e.start_char and e.end_char <= end]
+        first = bisect_left(_date_ents(doc.nlp), (start, -1))
+        for s_char, e_char in _date_ents(doc.nlp)[first:]:
+            if s_char >= end:
+                break
+            if e_char <= end:
+                found.append((s_char, e_char, "spacy", None))
     # Longest first, then keep what does not overlap: "on the night of 12-13 May" beats "12-13 May"
     # and spaCy's "the night"; on a tie our own pattern (listed first) wins.
     found.sort(key=lambda c: (c[0] - c[1], c[2] == "spacy", c[0]))
