@@ -89,13 +89,11 @@ def test_user_lexicon_extends_triggers(tmp_path, monkeypatch):
     (tmp_path / "extra.yaml").write_text(
         "triggers:\n  - sub: Grenade\n    weight: 0.99\n    patterns: [pineapple attack]\n")
     monkeypatch.setenv("DATELINE_LEXICONS", str(tmp_path))
-    events.load_lexicon.cache_clear()
-    try:
-        lexicon = events.load_lexicon()
-        assert lexicon.rules[-1].sub == "Grenade"
-        assert str(tmp_path / "extra.yaml") in lexicon.extra_files
-    finally:
-        events.load_lexicon.cache_clear()
+    lexicon = events.load_lexicon()
+    assert lexicon.rules[-1].sub == "Grenade"
+    assert str(tmp_path / "extra.yaml") in lexicon.extra_files
+    monkeypatch.setenv("DATELINE_LEXICONS", str(tmp_path / "extra.yaml"))  # a file works too
+    assert events.load_lexicon().rules[-1].sub == "Grenade"
 
 
 def test_excessive_force_puts_the_force_first_and_protesters_second(code):

@@ -95,19 +95,24 @@ def _rule_from(entry: dict) -> Rule:
     )
 
 
-def _extra_lexicon_files() -> list[Path]:
-    """YAML files in the directories listed in DATELINE_LEXICONS (os.pathsep-separated)."""
+def _extra_lexicon_files(setting: str) -> list[Path]:
+    """YAML files named in DATELINE_LEXICONS (os.pathsep-separated files or folders)."""
     paths: list[Path] = []
-    for folder in filter(None, os.environ.get("DATELINE_LEXICONS", "").split(os.pathsep)):
-        paths.extend(sorted(Path(folder).glob("*.y*ml")))
+    for item in filter(None, setting.split(os.pathsep)):
+        path = Path(item)
+        paths.extend(sorted(path.glob("*.y*ml")) if path.is_dir() else [path])
     return paths
 
 
-@lru_cache(maxsize=4)
 def load_lexicon(extra: tuple[str, ...] = ()) -> Lexicon:
-    """Load the bundled trigger lexicon plus any user extensions (rules are appended)."""
+    """The bundled trigger lexicon plus any user extensions (their rules are appended)."""
+    return _load_lexicon(extra, os.environ.get("DATELINE_LEXICONS", ""))
+
+
+@lru_cache(maxsize=4)
+def _load_lexicon(extra: tuple[str, ...], setting: str) -> Lexicon:
     data = yaml.safe_load((LEXICON_DIR / "triggers.yaml").read_text(encoding="utf-8"))
-    files = [*map(Path, extra), *_extra_lexicon_files()]
+    files = [*map(Path, extra), *_extra_lexicon_files(setting)]
     rules = [_rule_from(e) for e in data["triggers"]]
     for path in files:
         more = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -193,11 +198,6 @@ class EventsStage:
             return False
         return any(cues[k].search(text) for k in ("disaster", "accident", "crime", "sport",
                                                   "diplomacy"))
-
-    def code_sentence(self, doc: Document, sent: SpacySpan) -> Event | None:
-        """Code one sentence: the best trigger that survives the checks, or nothing."""
-        found = self.code_clauses(doc, sent)
-        return found[0] if found else None
 
     def code_clauses(self, doc: Document, sent: SpacySpan) -> list[Event]:
         """The sentence's event, and a second one when another clause reports a different
@@ -653,8 +653,9 @@ def _np_tokens(tok: Token) -> list[Token]:
     """The contiguous noun phrase around `tok`: modifiers, "of"/"in" complements of names,
     appositions and bracketed acronyms; not relative clauses or other prepositions."""
     keep = {tok}
-
-    def walk(t: Token) -> None:
+    stack = [tok]  # an explicit stack: "the son of the son of ..." must not hit the recursion limit
+    while stack:
+        t = stack.pop()
         for c in t.children:
             inside = c.dep_ in _NP_DEPS
             if c.dep_ == "prep" and c.lower_ == "of":
@@ -665,9 +666,7 @@ def _np_tokens(tok: Token) -> list[Token]:
                 inside = True
             if inside and c not in keep:
                 keep.add(c)
-                walk(c)
-
-    walk(tok)
+                stack.append(c)
     ordered = sorted(keep, key=lambda t: t.i)
     # cut at the first gap so the span stays contiguous
     start = ordered.index(tok)

@@ -7,7 +7,6 @@ site-packages, so nothing is downloaded at run time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 import spacy
@@ -47,26 +46,17 @@ class NLPStage:
 
     name = "nlp"
 
-    def __init__(self, nlp: Language | None = None, batch_size: int = 16) -> None:
+    def __init__(self, nlp: Language | None = None) -> None:
         self.nlp = nlp or load()
-        self.batch_size = batch_size
 
     def __call__(self, doc: Document) -> Document:
+        check_length(doc, self.nlp)
         doc.nlp = self.nlp(doc.text)
         return doc
 
-    def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
-        """Batch-parse a stream of documents (faster than one call per document)."""
-        buffer: list[Document] = []
-        for doc in docs:
-            buffer.append(doc)
-            if len(buffer) >= self.batch_size:
-                yield from self._flush(buffer)
-                buffer = []
-        yield from self._flush(buffer)
 
-    def _flush(self, buffer: list[Document]) -> Iterator[Document]:
-        parsed = self.nlp.pipe([d.text for d in buffer], batch_size=self.batch_size)
-        for doc, sdoc in zip(buffer, parsed, strict=True):
-            doc.nlp = sdoc
-            yield doc
+def check_length(doc: Document, nlp: Language) -> None:
+    """spaCy refuses texts over `max_length` characters (memory); say so in one line."""
+    if len(doc.text) > nlp.max_length:
+        raise ValueError(f"document too long ({len(doc.text):,} characters; "
+                         f"the limit is {nlp.max_length:,})")

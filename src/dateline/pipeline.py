@@ -75,9 +75,11 @@ class Pipeline:
         yield from self._batch(nlp, batch)
 
     def _batch(self, nlp: Stage, batch: list[Document]) -> Iterator[Document]:
-        good = [d for d in batch if not d.errors and d.text.strip()]
+        limit = nlp.nlp.max_length  # type: ignore[attr-defined]
+        good = [d for d in batch if not d.errors and d.text.strip() and len(d.text) <= limit]
         try:
-            parsed = nlp.nlp.pipe([d.text for d in good])  # type: ignore[attr-defined]
+            parsed = nlp.nlp.pipe([d.text for d in good],  # type: ignore[attr-defined]
+                                  batch_size=len(batch))
             for doc, sdoc in zip(good, parsed, strict=True):
                 doc.nlp = sdoc
         except Exception:  # a batch-level failure: fall back to one document at a time

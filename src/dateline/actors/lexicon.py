@@ -263,4 +263,7 @@ def get() -> Lexicon:
 
 def reload() -> None:
     """Forget compiled dictionaries, e.g. after editing a user YAML file."""
+    from .normalize import read  # its cache holds readings made with the old dictionaries
+
     _cached.cache_clear()
+    read.cache_clear()

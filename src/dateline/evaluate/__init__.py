@@ -33,10 +33,8 @@ def engine_record(gold_doc: dict) -> dict[str, Any]:
 
 def _ingest_fn() -> Any:
     """`document_from_record`, imported late so that scoring alone never loads ingest."""
-    try:
-        from ..ingest import document_from_record
-    except ImportError:  # the package may not re-export it
-        from ..ingest.documents import document_from_record
+    from ..ingest import document_from_record
+
     return document_from_record
 
 
