@@ -75,3 +75,31 @@ def test_eval_scores_a_prediction_file(runner, tmp_path):
 def test_help_teaches_by_example(runner):
     result = runner.invoke(app, ["extract", "--help"])
     assert "Examples" in result.output and "dateline extract" in result.output
+
+
+def test_two_inputs_with_one_id_are_both_stored(runner, tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "story.txt").write_text(STORY)
+    db = tmp_path / "s.duckdb"
+    result = runner.invoke(app, ["extract", str(tmp_path / "a" / "story.txt"),
+                                 str(tmp_path / "b" / "story.txt"), "--db", str(db),
+                                 "--format", "jsonl", "--published", "2019-05-14"])
+    assert "duplicate id 'story'" in result.stderr
+    con = duckdb.connect(str(db))
+    assert sorted(con.execute("SELECT id FROM documents").fetchall()) == [("story",), ("story#2",)]
+
+
+def test_bad_output_paths_are_one_clear_error(runner, tmp_path):
+    result = runner.invoke(app, ["extract", "x.txt", "--out", str(tmp_path / "no" / "x.jsonl")])
+    assert result.exit_code == 2 and "cannot write" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_an_absurd_toll_is_ignored_not_a_crash(runner, tmp_path):
+    story = tmp_path / "s.txt"
+    story.write_text("Gunmen killed 99999999999 civilians in Kano on Monday.")
+    result = runner.invoke(app, ["extract", str(story), "--db", str(tmp_path / "s.duckdb"),
+                                 "--format", "jsonl", "--published", "2019-05-14"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["events"][0]["fatalities"] == 0

@@ -5,14 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
 from . import __version__
+
+if TYPE_CHECKING:  # heavy imports stay out of `dateline --help`
+    from .export import Writer
+    from .records import Document
+    from .store import Store
 
 app = typer.Typer(
     help="Dateline: raw news in, ACLED-style conflict events out. Offline.",
@@ -25,8 +31,10 @@ err = Console(stderr=True)
 EXTRACT_HELP = """
 Code the conflict events in news articles.
 
-INPUT is a `.txt` or `.html` file, a `.jsonl`/`.jsonl.gz` of documents (keys `id`, `text` or
-`html`, `url`, `published`), a directory of these, or `-` for standard input. Every document's
+INPUT is a `.txt` or `.html`/`.htm` file, a `.json` document (or list of them), a
+`.jsonl`/`.jsonl.gz` of documents (keys `id`, `text` or `html`, `url`, `published`), a
+directory of these, or `-` for standard input. The output format follows `--format`, else the
+`--out` extension (`.jsonl`, `.csv`, `.geojson`; anything else is JSON Lines), else a table. Every document's
 events and places are also stored in an embedded DuckDB file (`--db`); running the same input
 twice stores nothing twice.
 
@@ -67,40 +75,67 @@ def extract(
     out: Annotated[str | None, typer.Option("--out", "-o", help="Output file (default: stdout)")
                    ] = None,
     published: Annotated[str | None, typer.Option(
-        help="Publication date YYYY-MM-DD for documents that carry none")] = None,
+        help="Publication date YYYY-MM-DD of the input; a JSONL record's own `published` wins, "
+             "and it wins over dates found in the text or page")] = None,
     db: Annotated[str, typer.Option(help="Embedded store (DuckDB file); 'none' to skip")
                   ] = "dateline.duckdb",
 ) -> None:
-    from .export import FORMATS, Writer, format_for
+    from .export import FORMATS, format_for
     from .ingest import read_inputs
-    from .pipeline import Pipeline
-    from .store import Store
 
     fmt = format_for(out, fmt)
     if fmt not in FORMATS:
         raise typer.BadParameter(f"{fmt!r}: choose one of {', '.join(FORMATS)}",
                                  param_hint="--format")
     pub = _parse_date(published)
-    stream = open(out, "w", encoding="utf-8", newline="") if out and out != "-" else sys.stdout
+    store, stream = _open_outputs(db, out)
+    stats = _run(read_inputs(inputs, published=pub), fmt, stream, store)
+    err.print(
+        f"{stats['documents']} document(s), {stats['events']} event(s), {stats['errors']} "
+        f"error(s), {stats['stored']} newly stored in {db}, "
+        f"{stats['documents'] / max(stats['seconds'], 1e-9):.1f} documents/s",
+        highlight=False,
+    )
+
+
+def _open_outputs(db: str, out: str | None) -> tuple[Store | None, IO[str]]:
+    """The store first, then the output file, so a bad --db leaves no empty output behind."""
+    import duckdb
+
+    from .store import Store
+
+    try:
+        store = None if db.lower() == "none" else Store(db)
+    except (OSError, duckdb.Error) as exc:
+        raise typer.BadParameter(f"cannot open the store {db!r}: {exc}",
+                                 param_hint="--db") from None
+    try:
+        stream = open(out, "w", encoding="utf-8", newline="") if out and out != "-" else sys.stdout
+    except OSError as exc:
+        if store is not None:
+            store.close()
+        raise typer.BadParameter(f"cannot write {out!r}: {exc.strerror}",
+                                 param_hint="--out") from None
+    return store, stream
+
+
+def _run(docs: Iterable[Document], fmt: str, stream: IO[str], store: Store | None
+         ) -> dict[str, float]:
+    """Code a stream of documents; one bad document is an error line, never the end."""
+    from .export import Writer
+    from .pipeline import Pipeline
+
     writer = Writer(stream, fmt)
-    store = None if db.lower() == "none" else Store(db)
     pipeline = Pipeline()
-    stats = {"documents": 0, "events": 0, "errors": 0, "stored": 0}
+    stats: dict[str, float] = {"documents": 0, "events": 0, "errors": 0, "stored": 0}
+    seen: dict[str, int] = {}
     started = time.perf_counter()
     try:
         with _progress() as progress:
             task = progress.add_task("coding", total=None, rate="")
-            for doc in pipeline.pipe(read_inputs(inputs, published=pub)):
+            for doc in pipeline.pipe(_unique_ids(docs, seen)):
                 stats["documents"] += 1
-                if doc.errors:
-                    stats["errors"] += 1
-                    err.print(f"[red]error[/red] {doc.id}: {'; '.join(doc.errors)}",
-                              highlight=False, soft_wrap=True)
-                else:
-                    stats["events"] += len(doc.events)
-                    writer.write(doc)
-                    if store is not None and store.save(doc):
-                        stats["stored"] += 1
+                _emit(doc, writer, store, stats)
                 elapsed = time.perf_counter() - started
                 progress.update(task, advance=1,
                                 rate=f"{stats['documents'] / max(elapsed, 1e-9):.1f} docs/s")
@@ -110,13 +145,38 @@ def extract(
             stream.close()
         if store is not None:
             store.close()
-    elapsed = time.perf_counter() - started
-    err.print(
-        f"{stats['documents']} document(s), {stats['events']} event(s), {stats['errors']} "
-        f"error(s), {stats['stored']} newly stored in {db}, "
-        f"{stats['documents'] / max(elapsed, 1e-9):.1f} documents/s",
-        highlight=False,
-    )
+    stats["seconds"] = time.perf_counter() - started
+    return stats
+
+
+def _unique_ids(docs: Iterable[Document], seen: dict[str, int]) -> Iterator[Document]:
+    """Two inputs with one id ("a/story.txt", "b/story.txt") would overwrite each other in
+    the store: the second gets a suffix, and the user is told."""
+    for doc in docs:
+        n = seen.get(doc.id, 0) + 1
+        seen[doc.id] = n
+        if n > 1:
+            new = f"{doc.id}#{n}"
+            err.print(f"[yellow]warning[/yellow] duplicate id {doc.id!r}: stored as {new!r}",
+                      highlight=False)
+            doc.id = new
+        yield doc
+
+
+def _emit(doc: Document, writer: Writer, store: Store | None, stats: dict[str, float]
+          ) -> None:
+    if not doc.errors:
+        try:
+            writer.write(doc)
+            if store is not None and store.save(doc):
+                stats["stored"] += 1
+            stats["events"] += len(doc.events)
+            return
+        except Exception as exc:  # a document that cannot be written must not end the batch
+            doc.errors.append(f"output: {type(exc).__name__}: {exc}".splitlines()[0])
+    stats["errors"] += 1
+    err.print(f"[red]error[/red] {doc.id}: {'; '.join(doc.errors)}", highlight=False,
+              soft_wrap=True)
 
 
 EVAL_HELP = """

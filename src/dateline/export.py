@@ -29,11 +29,10 @@ def format_for(path: str | None, requested: str | None) -> str:
         return requested
     if path is None or path == "-":
         return "table"
-    for ext, fmt in ((".jsonl", "jsonl"), (".csv", "csv"), (".geojson", "geojson"),
-                     (".json", "geojson")):
-        if path.endswith(ext):
+    for ext, fmt in ((".jsonl", "jsonl"), (".csv", "csv"), (".geojson", "geojson")):
+        if path.lower().endswith(ext):
             return fmt
-    return "jsonl"
+    return "jsonl"  # any other name: JSON Lines, the engine's own output
 
 
 def csv_rows(out: dict[str, Any]) -> Iterable[dict[str, Any]]:

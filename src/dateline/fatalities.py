@@ -30,6 +30,7 @@ NEXT_SENTENCE_CONF = 0.8  # a figure read from the following sentence is a littl
 
 CONF_NUMBER, CONF_UPPER, CONF_VAGUE, CONF_SINGLE = 0.9, 0.6, 0.6, 0.7
 CONF_DEFINITE, CONF_PLURAL, CONF_ZERO, CONF_NONE = 0.5, 0.4, 0.8, 0.5
+MAX_CREDIBLE = 100_000  # a larger figure for one event is a misreading ("99999999999 killed")
 
 NP_POS = {"NOUN", "PROPN", "ADJ", "DET", "NUM", "ADV", "PART", "ADP", "CCONJ", "AUX"}
 NP_WORDS = {",", "-", "–", "them", "whom", "those", "all", "'s", "who"}
@@ -548,7 +549,9 @@ class FatalitiesStage:
             for sent in sentences:
                 text = doc.text[sent.start:sent.end]
                 count, where, conf = count_tokens(_sentence_tokens(doc, sent.start, sent.end), text)
-                if where is not None:
+                if where is not None and count > MAX_CREDIBLE:
+                    event.notes.append(f"fatalities: {count:,} is no credible toll; ignored")
+                elif where is not None:
                     s, e = sent.start + where[0], sent.start + where[1]
                     conf *= sent.confidence if sent is following else 1.0
                     found.append((count, Span(start=s, end=e, text=doc.text[s:e],

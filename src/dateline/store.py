@@ -34,7 +34,7 @@ CREATE TABLE IF NOT EXISTS events (
     actor2 VARCHAR, actor2_country VARCHAR, inter2 INTEGER, assoc_actor_2 VARCHAR,
     country VARCHAR, admin1 VARCHAR, admin2 VARCHAR, location VARCHAR,
     geonameid BIGINT, latitude DOUBLE, longitude DOUBLE, geo_precision INTEGER,
-    fatalities INTEGER, confidence DOUBLE,
+    fatalities BIGINT, confidence DOUBLE,
     sentence VARCHAR, evidence VARCHAR
 );
 CREATE TABLE IF NOT EXISTS places (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from typing import Any
 
 from ..records import Document, Span
@@ -11,6 +12,7 @@ from .cleaner import Cleaned, clean
 from .web import extract_article
 
 log = logging.getLogger(__name__)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class IngestError(Exception):
@@ -23,9 +25,16 @@ def error_document(id: str, message: str, source_path: str | None = None,
     return Document(id=id, text="", url=url, source_path=source_path, errors=[message])
 
 
+def _sound(text: str) -> str:
+    """Lone surrogates (from bad JSON escapes) become U+FFFD, one for one, so offsets hold
+    and every later stage can encode the text."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def document_from_text(text: str, id: str, published: dt.date | None = None,
                        url: str | None = None) -> Document:
     """A plain-text story, kept exactly as given; the cleaner finds its parts as spans."""
+    text = _sound(text)
     if not text.strip():
         return error_document(id, f"'{id}' is empty", url=url)
     cleaned = clean(text)
@@ -38,6 +47,7 @@ def document_from_text(text: str, id: str, published: dt.date | None = None,
 def document_from_html(html: str, id: str, published: dt.date | None = None,
                        url: str | None = None) -> Document:
     """A web page: trafilatura's article body becomes `text`; the raw page is kept in `html`."""
+    html = _sound(html)
     article = extract_article(html, url)
     if article is None:
         doc = error_document(id, f"'{id}': no article text found", url=url)
