@@ -34,9 +34,9 @@ Code the conflict events in news articles.
 INPUT is a `.txt` or `.html`/`.htm` file, a `.json` document (or list of them), a
 `.jsonl`/`.jsonl.gz` of documents (keys `id`, `text` or `html`, `url`, `published`), a
 directory of these, or `-` for standard input. The output format follows `--format`, else the
-`--out` extension (`.jsonl`, `.csv`, `.geojson`; anything else is JSON Lines), else a table. Every document's
-events and places are also stored in an embedded DuckDB file (`--db`); running the same input
-twice stores nothing twice.
+`--out` extension (`.jsonl`, `.csv`, `.geojson`; anything else is JSON Lines), else a table.
+Every document's events and places are also stored in an embedded DuckDB file (`--db`);
+running the same input twice stores nothing twice.
 
 Examples:
 
