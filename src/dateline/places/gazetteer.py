@@ -315,7 +315,8 @@ def _cache_key() -> str:
             parts.append(metadata.version(pkg))
         except metadata.PackageNotFoundError:  # pragma: no cover
             parts.append("?")
-    parts.append(_site("dateline", "data/places/features.yaml").read_text("utf-8"))
+    for data in ("data/places/features.yaml", "data/countries.csv"):  # what the build reads
+        parts.append(_site("dateline", data).read_text("utf-8"))
     return hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]
 
 
@@ -332,9 +333,7 @@ def save(gaz: Gazetteer, path: Path) -> None:
         state = (gaz.columns, gaz.strings, gaz.exact, gaz.loose, gaz.multi)
         pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)  # atomic, so parallel processes never read half a file
-    for old in path.parent.glob("gazetteer-*.pkl"):  # indexes of older versions
-        if old != path:
-            old.unlink(missing_ok=True)
+    # Other versions' indexes stay: two installs sharing a cache must not rebuild each other's.
 
 
 @lru_cache(maxsize=1)
