@@ -348,7 +348,8 @@ class EventsStage:
         return event
 
     def _state_force(self, doc: Document, sent: SpacySpan) -> Span | None:
-        end = sent.start_char + len(_with_next_sentence(sent))
+        following = _next_in_paragraph(sent)
+        end = following.end_char if following is not None else sent.end_char
         m = self.lexicon.protest_cues["state_force"].search(doc.text, sent.start_char, end)
         if m is None:
             return None
@@ -356,14 +357,19 @@ class EventsStage:
 
 
 # ---------------------------------------------------------------------- helpers
+def _next_in_paragraph(sent: SpacySpan) -> SpacySpan | None:
+    """The sentence after this one, when the paragraph goes on."""
+    doc = sent.doc
+    if sent.end >= len(doc) or "\n" in doc[sent.end - 1].whitespace_:
+        return None
+    return doc[sent.end].sent
+
+
 def _with_next_sentence(sent: SpacySpan) -> str:
     """The sentence and the one after it in the same paragraph: what happened to a protest
     ("Police fired tear gas to disperse the crowd.") is often told next."""
-    doc = sent.doc
-    if sent.end >= len(doc) or "\n" in doc[sent.end - 1].whitespace_:
-        return sent.text
-    following = doc[sent.end].sent
-    return f"{sent.text} {following.text}"
+    following = _next_in_paragraph(sent)
+    return sent.text if following is None else f"{sent.text} {following.text}"
 
 
 def _deal_context(text: str) -> bool:
