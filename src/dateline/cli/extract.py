@@ -1,32 +1,20 @@
-"""The `dateline` command: thin over the library (ingest, pipeline, store, export, evaluate)."""
+"""`dateline extract`: ingest, run the pipeline, store and write the events."""
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
-from . import __version__
+from .app import _parse_date, _progress, app, err
 
 if TYPE_CHECKING:  # heavy imports stay out of `dateline --help`
-    from .export import Writer
-    from .records import Document
-    from .store import Store
-
-app = typer.Typer(
-    help="Dateline: raw news in, ACLED-style conflict events out. Offline.",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode="markdown",
-)
-err = Console(stderr=True)
+    from ..export import Writer
+    from ..records import Document
+    from ..store import Store
 
 EXTRACT_HELP = """
 Code the conflict events in news articles.
@@ -50,21 +38,6 @@ Examples:
 """
 
 
-def _parse_date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date like 2017-03-04") from None
-
-
-def _progress() -> Progress:
-    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                    MofNCompleteColumn(), TextColumn("{task.fields[rate]}"), console=err,
-                    transient=True, disable=not err.is_terminal)
-
-
 @app.command(help=EXTRACT_HELP)
 def extract(
     inputs: Annotated[list[str], typer.Argument(metavar="INPUT...",
@@ -80,8 +53,8 @@ def extract(
     db: Annotated[str, typer.Option(help="Embedded store (DuckDB file); 'none' to skip")
                   ] = "dateline.duckdb",
 ) -> None:
-    from .export import FORMATS, format_for
-    from .ingest import read_inputs
+    from ..export import FORMATS, format_for
+    from ..ingest import read_inputs
 
     fmt = format_for(out, fmt)
     if fmt not in FORMATS:
@@ -102,7 +75,7 @@ def _open_outputs(db: str, out: str | None) -> tuple[Store | None, IO[str]]:
     """The store first, then the output file, so a bad --db leaves no empty output behind."""
     import duckdb
 
-    from .store import Store
+    from ..store import Store
 
     try:
         store = None if db.lower() == "none" else Store(db)
@@ -122,8 +95,8 @@ def _open_outputs(db: str, out: str | None) -> tuple[Store | None, IO[str]]:
 def _run(docs: Iterable[Document], fmt: str, stream: IO[str], store: Store | None
          ) -> dict[str, float]:
     """Code a stream of documents; one bad document is an error line, never the end."""
-    from .export import Writer
-    from .pipeline import Pipeline
+    from ..export import Writer
+    from ..pipeline import Pipeline
 
     writer = Writer(stream, fmt)
     pipeline = Pipeline()
@@ -179,47 +152,3 @@ def _emit(doc: Document, writer: Writer, store: Store | None, stats: dict[str, f
               soft_wrap=True)
 
 
-EVAL_HELP = """
-Score Dateline (or any engine's output) against gold files in GOLD_FORMAT.md.
-
-Without `--pred`, runs the engine on the gold documents (with their `published` dates only).
-
-Examples:
-
-    dateline eval ../shared/seed/palmyra.gold.json
-
-    dateline eval data/gold/dev.jsonl --json report.json
-
-    dateline eval gold.jsonl --pred other_engine_output.jsonl
-"""
-
-
-@app.command("eval", help=EVAL_HELP)
-def eval_(
-    gold: Annotated[list[str], typer.Argument(metavar="GOLD...",
-                                              help="Gold .jsonl/.jsonl.gz/.json")],
-    pred: Annotated[str | None, typer.Option(help="Score this engine output instead")] = None,
-    json_out: Annotated[str | None, typer.Option("--json", help="Write the full report here")
-                        ] = None,
-) -> None:
-    from .evaluate import evaluate
-
-    for path in gold:
-        if not Path(path).exists():
-            err.print(f"[red]error[/red] gold file not found: {path}")
-            raise typer.Exit(2)
-    try:
-        evaluate(gold, pred=pred, json_out=json_out, console=Console())
-    except (ValueError, OSError) as exc:
-        err.print(f"[red]error[/red] {exc}", highlight=False)
-        raise typer.Exit(2) from None
-
-
-@app.command()
-def version() -> None:
-    """Print Dateline's version."""
-    typer.echo(__version__)
-
-
-def main() -> None:  # pragma: no cover
-    app()

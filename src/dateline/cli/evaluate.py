@@ -1,0 +1,53 @@
+"""`dateline eval` and `dateline version`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from .. import __version__
+from .app import app, err
+
+EVAL_HELP = """
+Score Dateline (or any engine's output) against gold files in GOLD_FORMAT.md.
+
+Without `--pred`, runs the engine on the gold documents (with their `published` dates only).
+
+Examples:
+
+    dateline eval ../shared/seed/palmyra.gold.json
+
+    dateline eval data/gold/dev.jsonl --json report.json
+
+    dateline eval gold.jsonl --pred other_engine_output.jsonl
+"""
+
+
+@app.command("eval", help=EVAL_HELP)
+def eval_(
+    gold: Annotated[list[str], typer.Argument(metavar="GOLD...",
+                                              help="Gold .jsonl/.jsonl.gz/.json")],
+    pred: Annotated[str | None, typer.Option(help="Score this engine output instead")] = None,
+    json_out: Annotated[str | None, typer.Option("--json", help="Write the full report here")
+                        ] = None,
+) -> None:
+    from ..evaluate import evaluate
+
+    for path in gold:
+        if not Path(path).exists():
+            err.print(f"[red]error[/red] gold file not found: {path}")
+            raise typer.Exit(2)
+    try:
+        evaluate(gold, pred=pred, json_out=json_out, console=Console())
+    except (ValueError, OSError) as exc:
+        err.print(f"[red]error[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def version() -> None:
+    """Print Dateline's version."""
+    typer.echo(__version__)
