@@ -143,3 +143,60 @@ def test_two_sides_that_fought_each_other_are_opponents_not_allies(code):
     assert event.actor1.name.startswith("Military Forces of Sudan")
     assert "Rapid Support Forces" in event.actor2.name
     assert event.assoc_actor_1 == []
+
+
+# --- the classifier's say over the rules (a stand-in classifier with fixed readings) ---------
+class _Reading:
+    """Reads every sentence the same way: `label` with probability `p`, the rest spread."""
+
+    def __init__(self, label: str, p: float) -> None:
+        self.label, self.p = label, p
+
+    def predict(self, texts: list[str]) -> list:
+        from dateline.classify import Prediction
+        from dateline.records import SUB_TO_TYPE
+
+        labels = [*SUB_TO_TYPE, "none"]
+        rest = (1 - self.p) / (len(labels) - 1)
+        probs = {lab: (self.p if lab == self.label else rest) for lab in labels}
+        return [Prediction(self.label, self.p, probs) for _ in texts]
+
+
+def _code_with(reading: _Reading, text: str) -> list:
+    from dateline.events import EventsStage
+
+    doc = Pipeline(["nlp"])(Document(id="t", text=text))
+    return EventsStage(classifier=reading)(doc).events
+
+
+def test_a_confident_none_rejects_the_rules_event():
+    text = "A gas explosion killed 12 people at a market in Kano on Monday."
+    assert _code_with(_Reading("none", 0.9), text) == []
+
+
+def test_a_hesitant_none_keeps_the_event_with_a_low_confidence():
+    events = _code_with(_Reading("none", 0.4),
+                        "Gunmen killed five villagers in an attack on a village in Zamfara.")
+    assert [e.sub_event_type for e in events] == ["Attack"]
+    assert events[0].confidence < 0.1  # the calibrated probability of "Attack"
+
+
+def test_a_confident_other_type_retypes_and_says_why():
+    events = _code_with(_Reading("Shelling/artillery/missile attack", 0.85),
+                        "Russian forces struck a market in Kharkiv, killing 12 people.")
+    assert events[0].sub_event_type == "Shelling/artillery/missile attack"
+    assert events[0].event_type == "Explosions/Remote violence"
+    assert events[0].confidence == 0.85
+    assert any("classify" in note for note in events[0].notes)
+    assert events[0].evidence["sub_event_type"].text.startswith("Russian forces struck")
+
+
+def test_an_event_the_rules_missed_is_coded_when_the_classifier_is_sure():
+    text = "Fighters of the group paraded through the streets of Sirte with heavy weapons."
+    assert _code_with(_Reading("Other", 0.95), text)[0].sub_event_type == "Other"
+    assert _code_with(_Reading("Other", 0.5), text) == []  # not sure enough
+
+
+def test_the_classifier_does_not_revive_a_plan():
+    text = "The army will launch an offensive on the town of Kidal next week."
+    assert _code_with(_Reading("Armed clash", 0.95), text) == []

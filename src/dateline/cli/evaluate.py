@@ -23,6 +23,15 @@ Examples:
     dateline eval data/gold/dev.jsonl --json report.json
 
     dateline eval gold.jsonl --pred other_engine_output.jsonl
+
+    dateline eval data/gold/typing_test.jsonl                  # sub-event typing, calibration
+
+    dateline eval data/gold/dev.jsonl --min-confidence 0.6     # precision over recall
+
+A file of `{"text", "label"}` lines (the typing corpus format of `data/train/`) is scored as
+classification: the engine's most confident event against the label (`none`: no event), with
+weighted and macro F1, per-label scores, the most frequent confusions, the share of non-events
+rejected, and calibration (expected calibration error: of events given 0.8, how many are right).
 """
 
 
@@ -33,6 +42,8 @@ def eval_(
     pred: Annotated[str | None, typer.Option(help="Score this engine output instead")] = None,
     json_out: Annotated[str | None, typer.Option("--json", help="Write the full report here")
                         ] = None,
+    min_confidence: Annotated[float, typer.Option(
+        min=0.0, max=1.0, help="Leave out engine events less confident than this")] = 0.0,
 ) -> None:
     from ..evaluate import evaluate
 
@@ -41,7 +52,8 @@ def eval_(
             err.print(f"[red]error[/red] gold file not found: {path}")
             raise typer.Exit(2)
     try:
-        evaluate(gold, pred=pred, json_out=json_out, console=Console())
+        evaluate(gold, pred=pred, json_out=json_out, console=Console(),
+                 min_confidence=min_confidence)
     except (ValueError, OSError) as exc:
         err.print(f"[red]error[/red] {exc}", highlight=False)
         raise typer.Exit(2) from None

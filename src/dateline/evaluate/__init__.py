@@ -71,7 +71,8 @@ def run_engine(gold: list[dict], progress: bool = True, console: Console | None 
 
 
 def evaluate(paths: list[str], pred: str | None = None, json_out: str | None = None,
-             console: Console | None = None, date_tolerance_days: int = 0) -> dict:
+             console: Console | None = None, date_tolerance_days: int = 0,
+             min_confidence: float = 0.0) -> dict:
     """Load gold, run the engine (or read `pred`), score, print tables, write JSON."""
     console = console or Console()
     start = time.perf_counter()
@@ -80,7 +81,8 @@ def evaluate(paths: list[str], pred: str | None = None, json_out: str | None = N
         predictions = load_predictions(pred)
     else:
         predictions = run_engine(gold, progress=console.is_terminal, console=console)
-    report = score(gold, predictions, date_tolerance_days=date_tolerance_days)
+    report = score(gold, predictions, date_tolerance_days=date_tolerance_days,
+                   min_confidence=min_confidence)
     report["seconds"] = round(time.perf_counter() - start, 3)
     report["engine_ran"] = pred is None
     render(report, console)

@@ -113,10 +113,23 @@ def _check_place(place: Any, where: str) -> None:
     _check_types(place, _PLACE_TYPES, where)
 
 
+def from_typing_item(rec: dict, where: str) -> dict:
+    """A typing-corpus line (`{"text", "label"}`, as in data/train/) as a classification gold
+    document: one event with only its sub-event type, or no event for the label `none`."""
+    label = rec["label"]
+    if not isinstance(label, str):
+        raise ValueError(f"{where}: 'label' must be a string")
+    events = [] if label == "none" else [{"sub_event_type": label}]
+    return {"id": rec.get("id") or where, "text": rec.get("text"), "events": events,
+            **({"published": rec["published"]} if rec.get("published") else {})}
+
+
 def check_gold_record(rec: Any, where: str) -> dict:
     """Validate one gold document (GOLD_FORMAT.md) and return it."""
     if not isinstance(rec, dict):
         raise ValueError(f"{where}: a gold document must be an object")
+    if "label" in rec and "events" not in rec:
+        rec = from_typing_item(rec, where)
     if not isinstance(rec.get("id"), (str, int)) or isinstance(rec.get("id"), bool):
         raise ValueError(f"{where}: a gold document needs an 'id'")
     if not isinstance(rec.get("text"), str) and not isinstance(rec.get("html"), str):

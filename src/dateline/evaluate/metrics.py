@@ -64,12 +64,17 @@ def type_block(pairs: list[tuple[str, str]]) -> dict:
     return {**averages(table), "n": len(pairs), "per_type": table, "confusion": confusion(pairs)}
 
 
-def classification_block(pairs: list[tuple[str, str]]) -> dict:
-    """Single-label document classification: `none` is a class of its own here."""
+def classification_block(pairs: list[tuple[str, str]],
+                         confidences: list[float | None] | None = None) -> dict:
+    """Single-label classification: `none` is a class of its own here.
+
+    `confidences[i]` is the engine's confidence in its label for pair i (None where it gave
+    none, e.g. no event): those feed the calibration measures.
+    """
     labels = sorted({g for g, _ in pairs} | {p for _, p in pairs})
     table = per_label(pairs, labels)
     avg = averages(table)
-    return {
+    block = {
         "accuracy": rnd(safe_div(sum(g == p for g, p in pairs), len(pairs))),
         "macro_f1": avg["macro_f1"],
         "weighted_f1": avg["weighted_f1"],
@@ -77,3 +82,36 @@ def classification_block(pairs: list[tuple[str, str]]) -> dict:
         "per_label": table,
         "confusion": confusion(pairs),
     }
+    negatives = [p for g, p in pairs if g == NONE]
+    if negatives:
+        block["none_rejected"] = rnd(safe_div(sum(p == NONE for p in negatives), len(negatives)))
+    positives = [p for g, p in pairs if g != NONE]
+    if positives:
+        block["events_detected"] = rnd(safe_div(sum(p != NONE for p in positives),
+                                                len(positives)))
+    if confidences is not None:
+        scored = [(g == p, c) for (g, p), c in zip(pairs, confidences, strict=True)
+                  if c is not None]
+        if scored:
+            block.update(calibration([ok for ok, _ in scored], [c for _, c in scored]))
+    return block
+
+
+def calibration(correct: list[bool], confidence: list[float], bins: int = 10) -> dict:
+    """Expected calibration error over equal-width confidence bins, and the bins themselves.
+
+    ECE = sum over bins of (share of items in the bin) x |accuracy - mean confidence|:
+    0 means that of the labels given confidence 0.8, 80 % are right.
+    """
+    rows, ece, n = [], 0.0, len(correct)
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        idx = [i for i, c in enumerate(confidence) if lo <= c < hi or (b == bins - 1 and c == 1)]
+        if not idx:
+            continue
+        acc = mean(correct[i] for i in idx)
+        conf = mean(confidence[i] for i in idx)
+        ece += len(idx) / n * abs(acc - conf)
+        rows.append({"from": lo, "to": hi, "n": len(idx), "accuracy": rnd(acc),
+                     "confidence": rnd(conf)})
+    return {"ece": rnd(ece), "calibration_n": n, "reliability": rows}

@@ -36,6 +36,9 @@ def _summary(report: dict) -> Table:
         empty = events.get("no_event_documents")
         if empty:
             table.add_row(f"no-event docs left empty (n={empty['n']})", _fmt(empty["accuracy"]))
+    if "min_confidence" in report:
+        table.add_row(f"engine events below {report['min_confidence']}",
+                      _fmt(report.get("below_threshold_events")))
     if report.get("ignored_engine_events"):
         table.add_row("engine events ignored (background/plan)",
                       _fmt(report["ignored_engine_events"]))
@@ -84,8 +87,45 @@ def _classification(report: dict) -> Table | None:
     if not block:
         return None
     table = _table("Classification (top event)", "measure", "value")
-    for key in ("accuracy", "macro_f1", "weighted_f1", "n"):
-        table.add_row(key.replace("_", " "), _fmt(block[key]))
+    for key in ("accuracy", "macro_f1", "weighted_f1", "n", "none_rejected", "events_detected",
+                "ece", "calibration_n"):
+        if key in block:
+            table.add_row(key.replace("_", " "), _fmt(block[key]))
+    return table
+
+
+def _labels(block: dict | None) -> Table | None:
+    if not block or not block.get("per_label"):
+        return None
+    table = _table("Classification per label", "label", "precision", "recall", "f1", "support")
+    for name, row in block["per_label"].items():
+        table.add_row(name, *(_fmt(row[k]) for k in ("precision", "recall", "f1", "support")))
+    return table
+
+
+def _reliability(block: dict | None) -> Table | None:
+    """Of the labels given a confidence in each bin, the share that were right."""
+    if not block or not block.get("reliability"):
+        return None
+    table = _table("Calibration (engine confidence vs share right)", "confidence bin", "n",
+                   "mean confidence", "accuracy")
+    for row in block["reliability"]:
+        table.add_row(f"{row['from']:.1f}-{row['to']:.1f}", _fmt(row["n"]),
+                      _fmt(row["confidence"]), _fmt(row["accuracy"]))
+    return table
+
+
+def _top_confusions(block: dict | None, limit: int = 15) -> Table | None:
+    """The most frequent gold -> engine mistakes (a full 26 x 26 table does not fit a screen)."""
+    if not block or not block.get("confusion"):
+        return None
+    mistakes = sorted(((n, g, p) for g, row in block["confusion"].items()
+                       for p, n in row.items() if g != p), reverse=True)[:limit]
+    if not mistakes:
+        return None
+    table = _table("Most frequent confusions", "gold", "engine", "n")
+    for n, g, p in mistakes:
+        table.add_row(g, p, _fmt(n))
     return table
 
 
@@ -134,7 +174,9 @@ def render(report: dict, console: Console) -> None:
         _per_type(report.get("sub_event_type"), "Sub-event types"),
         _confusion(report.get("sub_event_type"), "Sub-event type confusion"),
         _classification(report),
-        _confusion(report.get("classification"), "Classification confusion"),
+        _labels(report.get("classification")),
+        _reliability(report.get("classification")),
+        _top_confusions(report.get("classification")),
         _places(report),
         _article(report),
     ]

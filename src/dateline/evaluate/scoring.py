@@ -34,6 +34,8 @@ _TOKEN = re.compile(r"\w+")
 class Tally:
     """Counts gathered over all documents before they become the report."""
 
+    min_confidence: float = 0.0  # engine events below it are dropped before scoring
+    below_threshold: int = 0
     tp: int = 0
     fp: int = 0
     fn: int = 0
@@ -47,6 +49,7 @@ class Tally:
     sub_pairs: list[tuple[str, str]] = field(default_factory=list)
     type_pairs: list[tuple[str, str]] = field(default_factory=list)
     cls_pairs: list[tuple[str, str]] = field(default_factory=list)
+    cls_confidence: list[float | None] = field(default_factory=list)
     places: Counter = field(default_factory=Counter)
     place_km: list[float] = field(default_factory=list)
     geonameid_hits: list[bool] = field(default_factory=list)
@@ -78,6 +81,10 @@ def engine_events(pred_doc: dict | None, tally: Tally) -> list[dict]:
     events = [e for e in (pred_doc or {}).get("events") or [] if isinstance(e, dict)]
     kept = [e for e in events if e.get("status") not in IGNORED_STATUSES]
     tally.ignored_events += len(events) - len(kept)
+    if tally.min_confidence > 0:
+        confident = [e for e in kept if (_confidence(e) or 0.0) >= tally.min_confidence]
+        tally.below_threshold += len(kept) - len(confident)
+        kept = confident
     return kept
 
 
@@ -184,8 +191,14 @@ def score_classification_doc(tally: Tally, gold: list[dict], pred: list[dict],
     top = max(pred, key=lambda e: e.get("confidence") or 0.0) if pred else None
     g_event = gold[0] if gold else None
     tally.cls_pairs.append((_sub(g_event), _sub(top)))
+    tally.cls_confidence.append(_confidence(top))
     if add_labels:
         _add_labels(tally, g_event, top)  # (none, none) pairs are dropped by type_block
+
+
+def _confidence(event: dict | None) -> float | None:
+    value = (event or {}).get("confidence")
+    return float(value) if isinstance(value, (int, float)) else None
 
 
 # --- places -----------------------------------------------------------------------------------
@@ -242,8 +255,9 @@ def _scope(gold: list[dict]) -> tuple[set[str], set[str]]:
     return detect, classify
 
 
-def tally_all(gold: list[dict], pred: dict[str, dict], tolerance: int) -> Tally:
-    tally = Tally()
+def tally_all(gold: list[dict], pred: dict[str, dict], tolerance: int,
+              min_confidence: float = 0.0) -> Tally:
+    tally = Tally(min_confidence=min_confidence)
     detect, classify = _scope(gold)
     for doc in gold:
         pred_doc = pred.get(doc["id"]) or {}
@@ -313,14 +327,16 @@ def _article_block(t: Tally) -> dict:
             "f1_of_means": rnd(f1(p, r)), "n": len(t.article)}
 
 
-def score(gold: list[dict], pred: dict[str, dict], date_tolerance_days: int = 0) -> dict:
+def score(gold: list[dict], pred: dict[str, dict], date_tolerance_days: int = 0,
+          min_confidence: float = 0.0) -> dict:
     """The full report (JSON-serialisable); a block appears only when the gold scores it.
 
     `date_tolerance_days` is the default for gold events without their own
-    `date_tolerance_days`. Documents missing from `pred` count as having no events.
+    `date_tolerance_days`. Documents missing from `pred` count as having no events. Engine
+    events with a confidence below `min_confidence` are left out (the precision/recall trade).
     """
     start = time.perf_counter()
-    t = tally_all(gold, pred, date_tolerance_days)
+    t = tally_all(gold, pred, date_tolerance_days, min_confidence)
     report: dict = {"documents": len(gold),
                     "missing_predictions": sum(1 for d in gold if d["id"] not in pred)}
     if t.detection_docs:
@@ -333,12 +349,15 @@ def score(gold: list[dict], pred: dict[str, dict], date_tolerance_days: int = 0)
     if t.type_pairs:
         report["event_type"] = type_block(t.type_pairs)
     if t.cls_pairs:
-        report["classification"] = classification_block(t.cls_pairs)
+        report["classification"] = classification_block(t.cls_pairs, t.cls_confidence)
     if t.places["docs"]:
         report["places"] = _places_block(t)
     if t.article:
         report["article_text"] = _article_block(t)
     report["ignored_engine_events"] = t.ignored_events
+    if min_confidence > 0:
+        report["min_confidence"] = min_confidence
+        report["below_threshold_events"] = t.below_threshold
     if t.errors:
         report["errors"] = t.errors
     report["seconds"] = round(time.perf_counter() - start, 3)
