@@ -1,39 +1,133 @@
+"""The store on both backends: DuckDB always; PostgreSQL when DATELINE_TEST_POSTGRES holds a URL
+(`.ci/run` starts a server and sets it)."""
+
 import datetime as dt
+import os
+
+import pytest
 
 from dateline.records import Actor, Document, Event, Place, Span
-from dateline.store import Store
+from dateline.store import Store, StoreError
+from dateline.store.backends import to_psycopg
+from dateline.store.migrate import available
+
+PG_URL = os.environ.get("DATELINE_TEST_POSTGRES")
+PLACES = {  # name: (geonameid, lat, lon, country, admin1)
+    "Afgooye": (57000, 2.14, 45.12, "SO", "Lower Shabeelle"),
+    "Afgooye East": (57001, 2.16, 45.15, "SO", "Lower Shabeelle"),  # ~4 km away
+    "Baidoa": (64013, 3.11, 43.65, "SO", "Bay"),
+}
 
 
 def _doc(text: str = "Troops recaptured the town of Afgooye on Tuesday.") -> Document:
+    return record_doc("doc-1", text, event_id="abc-1")
+
+
+def record_doc(doc_id: str, text: str, *, event_id: str | None = None,
+               sub: str = "Government regains territory", day: dt.date = dt.date(2019, 5, 14),
+               place: str = "Afgooye", actor1: str = "Military Forces of Somalia",
+               actor2: str | None = None, fatalities: int = 0, published: dt.date | None = None,
+               extra: list[Event] | None = None) -> Document:
+    """A processed document with one coded event (as the pipeline would leave it)."""
+    from dateline.records import SUB_TO_TYPE
+
+    gid, lat, lon, cc, admin1 = PLACES[place]
     sent = Span(start=0, end=len(text), text=text)
-    place = Place(name="Afgooye", start=30, end=37, geonameid=57000, latitude=2.14,
-                  longitude=45.12, country="SO", admin1="Lower Shabeelle")
-    event = Event(event_type="Battles", sub_event_type="Government regains territory",
-                  sentence=sent, trigger=Span(start=7, end=17, text="recaptured"),
-                  actor1=Actor(name="Military Forces of Somalia", country="SO", inter=1),
-                  event_date=dt.date(2019, 5, 14), place=place, country="SO", id="abc-1")
-    return Document(id="doc-1", text=text, events=[event], places=[place])
+    where = Place(name=place, start=0, end=len(place), geonameid=gid, latitude=lat,
+                  longitude=lon, country=cc, admin1=admin1)
+    event = Event(event_type=SUB_TO_TYPE[sub], sub_event_type=sub, sentence=sent,
+                  trigger=Span(start=0, end=1, text=text[:1]),
+                  actor1=Actor(name=actor1, country=cc, inter=1 if "Forces" in actor1 else 2),
+                  actor2=Actor(name=actor2, country=cc, inter=2) if actor2 else None,
+                  event_date=day, time_precision=1, place=where, country=cc,
+                  fatalities=fatalities, id=event_id or f"{doc_id}-1", confidence=0.6)
+    return Document(id=doc_id, text=text, events=[event, *(extra or [])], places=[where],
+                    published=published or day)
 
 
-def test_same_document_twice_is_stored_once(tmp_path):
-    path = tmp_path / "store.duckdb"
-    with Store(path) as store:
+@pytest.fixture(params=["duckdb", "postgresql"])
+def store_target(request, tmp_path):
+    """A fresh, empty store on each backend."""
+    if request.param == "duckdb":
+        return str(tmp_path / "store.duckdb")
+    if not PG_URL:
+        pytest.skip("PostgreSQL tests need a server: set DATELINE_TEST_POSTGRES to a "
+                    "postgresql:// URL (.ci/run starts one)")
+    import psycopg
+
+    with psycopg.connect(PG_URL, autocommit=True) as con:
+        con.execute("DROP SCHEMA public CASCADE")
+        con.execute("CREATE SCHEMA public")
+    return PG_URL
+
+
+@pytest.fixture
+def store(store_target):
+    with Store(store_target) as s:
+        yield s
+
+
+def test_same_document_twice_is_stored_once(store_target):
+    with Store(store_target) as store:
         assert store.save(_doc()) is True
         assert store.save(_doc()) is False
-        assert store.counts() == {"documents": 1, "events": 1, "places": 1}
-    with Store(path) as store:  # reopened from disk: nothing lost, nothing doubled
+        assert store.counts() == {"documents": 1, "events": 1, "places": 1, "merged_events": 1}
+    with Store(store_target) as store:  # reopened: nothing lost, nothing doubled
         assert store.save(_doc()) is False
-        row = store.con.execute(
-            "SELECT sub_event_type, actor1, geonameid, event_date FROM events").fetchone()
-    assert row == ("Government regains territory", "Military Forces of Somalia", 57000,
-                   dt.date(2019, 5, 14))
+        row = store.query("SELECT sub_event_type, actor1, geonameid, event_date FROM events")[0]
+    assert row == {"sub_event_type": "Government regains territory",
+                   "actor1": "Military Forces of Somalia", "geonameid": 57000,
+                   "event_date": dt.date(2019, 5, 14)}
 
 
-def test_changed_document_replaces_its_old_version(tmp_path):
-    with Store(tmp_path / "s.duckdb") as store:
+def test_changed_document_replaces_its_old_version(store):
+    store.save(_doc())
+    changed = _doc("Troops recaptured the town of Afgooye on Tuesday!")
+    changed.events[0].id = "def-1"
+    assert store.save(changed) is True
+    assert store.counts() == {"documents": 1, "events": 1, "places": 1, "merged_events": 1}
+    assert store.query("SELECT id FROM events") == [{"id": "def-1"}]
+    assert store.query("SELECT id FROM merged_events") == [{"id": "ev-def-1"}]
+
+
+def test_migrations_are_applied_once_and_recorded(store_target):
+    with Store(store_target) as store:
+        first = store.query("SELECT version, name FROM schema_migrations ORDER BY version")
+    with Store(store_target) as store:  # reopening applies nothing again
+        again = store.query("SELECT version, name FROM schema_migrations ORDER BY version")
+    assert first == again == [{"version": m.version, "name": m.name} for m in available()]
+    assert [m.version for m in available()][:2] == [1, 2]
+
+
+def test_query_takes_question_marks_on_both_backends(store):
+    rows = store.query("SELECT 'a?b%' AS text, ? + 1 AS n", [41])
+    assert rows == [{"text": "a?b%", "n": 42}]
+
+
+def test_iter_query_streams_every_row(store):
+    for i in range(5):
+        store.save(record_doc(f"d{i}", f"Story {i}.", day=dt.date(2019, 5, 1 + 4 * i)))
+    rows = list(store.iter_query("SELECT id FROM merged_events ORDER BY event_date"))
+    assert len(rows) == 5
+
+
+def test_a_failed_save_leaves_nothing_behind(store, monkeypatch):
+    from dateline import merge
+
+    def crash(*args):
+        raise RuntimeError("crash while merging")
+
+    monkeypatch.setattr(merge, "recompute", crash)  # fails after the document's inserts
+    with pytest.raises(RuntimeError):
         store.save(_doc())
-        changed = _doc("Troops recaptured the town of Afgooye on Tuesday!")
-        changed.events[0].id = "def-1"
-        assert store.save(changed) is True
-        assert store.counts() == {"documents": 1, "events": 1, "places": 1}
-        assert store.con.execute("SELECT id FROM events").fetchone() == ("def-1",)
+    assert store.counts() == {"documents": 0, "events": 0, "places": 0, "merged_events": 0}
+
+
+def test_placeholders_are_translated_outside_literals_only():
+    assert to_psycopg("SELECT '?', \"a?\" FROM t WHERE x = ? AND y LIKE '%z'") == \
+        "SELECT '?', \"a?\" FROM t WHERE x = %s AND y LIKE '%%z'"
+
+
+def test_unreachable_server_is_a_store_error():
+    with pytest.raises(StoreError, match="cannot connect to PostgreSQL"):
+        Store("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
