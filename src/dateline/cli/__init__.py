@@ -5,7 +5,14 @@ Each command lives in its own module and registers itself on `app` when imported
 
 from __future__ import annotations
 
-from . import evaluate, extract  # noqa: F401  (importing registers the commands)
+from . import (  # noqa: F401  (importing registers the commands)
+    control,
+    evaluate,
+    explain,
+    export,
+    extract,
+    serve,
+)
 from .app import app
 
 
