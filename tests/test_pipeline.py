@@ -26,3 +26,19 @@ def test_a_failing_stage_marks_the_document_and_the_batch_goes_on():
     assert out[0].errors == [] and out[0].events
     assert out[1].errors == ["broken: RuntimeError: bad input"] and out[1].events == []
     assert out[3].errors == ["cannot read 'd.txt'"]
+
+
+def test_a_document_over_the_time_limit_is_stopped_and_the_batch_goes_on():
+    pipeline = Pipeline(["nlp"], seconds=0.5)
+
+    def slow(doc: Document) -> Document:
+        while "forever" in doc.text:
+            pass
+        return doc
+
+    pipeline.stages.append(("slow", slow))
+    out = list(pipeline.pipe([Document(id="a", text="Loops forever."),
+                              Document(id="b", text="Rebels shelled the town.")]))
+    assert out[0].errors == ["timed out in slow: took longer than the 0.5 s limit per "
+                             "document (--timeout)"]
+    assert out[1].errors == [] and out[1].nlp is not None

@@ -4,6 +4,8 @@ ingest makes `Document`s; then each stage is a callable `Document -> Document`:
 nlp -> events -> dates -> places -> actors -> fatalities -> status. Places come before
 actors so that generic actors take the event's country ("Civilians (Somalia)").
 Models and gazetteers are loaded once, when the pipeline is built, never per document.
+With `seconds`, a document that takes longer is stopped and gets an error (a signal in the main
+thread of a process: the batch runner's workers); the rest of the batch goes on.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from importlib import import_module
 
+from .ingest.limits import TimeLimit, time_limit
 from .records import Document
 
 Stage = Callable[[Document], Document]
@@ -40,24 +43,29 @@ def _build_stage(name: str) -> Stage:
 class Pipeline:
     """Runs documents through every stage; a failing document gets an error, not a crash."""
 
-    def __init__(self, stages: list[str] | None = None) -> None:
+    def __init__(self, stages: list[str] | None = None, seconds: float | None = None) -> None:
         self.names = stages or STAGES
         self.stages = [(n, _build_stage(n)) for n in self.names]
+        self.seconds = seconds  # per-document time limit; None: none
 
     def __call__(self, doc: Document) -> Document:
         return self._run(doc, self.stages)
 
-    @staticmethod
-    def _run(doc: Document, stages: list[tuple[str, Stage]]) -> Document:
+    def _run(self, doc: Document, stages: list[tuple[str, Stage]]) -> Document:
         if doc.errors or not doc.text.strip():
             return doc
-        for name, stage in stages:
-            try:
-                doc = stage(doc)
-            except Exception as exc:  # one bad document must not stop a batch
-                doc.errors.append(f"{name}: {type(exc).__name__}: {exc}")
-                doc.events = []
-                break
+        name = ""  # the stage running when something goes wrong
+        try:
+            with time_limit(self.seconds):
+                for step in stages:
+                    name = step[0]
+                    doc = step[1](doc)
+        except TimeLimit as exc:
+            doc.errors.append(f"timed out in {name}: {exc}")
+            doc.events, doc.background = [], []
+        except Exception as exc:  # one bad document must not stop a batch
+            doc.errors.append(f"{name}: {type(exc).__name__}: {exc}")
+            doc.events = []
         return doc
 
     def pipe(self, docs: Iterable[Document], batch_size: int = 16) -> Iterator[Document]:
@@ -78,11 +86,14 @@ class Pipeline:
         limit = nlp.nlp.max_length  # type: ignore[attr-defined]
         good = [d for d in batch if not d.errors and d.text.strip() and len(d.text) <= limit]
         try:
-            parsed = nlp.nlp.pipe([d.text for d in good],  # type: ignore[attr-defined]
-                                  batch_size=len(batch))
-            for doc, sdoc in zip(good, parsed, strict=True):
-                doc.nlp = sdoc
-        except Exception:  # a batch-level failure: fall back to one document at a time
+            # A batch parse slower than one document's limit has an outlier in it: it is
+            # dropped and each document parsed alone, within its own limit.
+            with time_limit(self.seconds):
+                parsed = nlp.nlp.pipe([d.text for d in good],  # type: ignore[attr-defined]
+                                      batch_size=len(batch))
+                for doc, sdoc in zip(good, parsed, strict=True):
+                    doc.nlp = sdoc
+        except Exception:  # a batch-level failure (or too slow): one document at a time
             for doc in good:
                 doc.nlp = None
         for doc in batch:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
@@ -20,11 +20,17 @@ EXTRACT_HELP = """
 Code the conflict events in news articles.
 
 INPUT is a `.txt` or `.html`/`.htm` file, a `.json` document (or list of them), a
-`.jsonl`/`.jsonl.gz` of documents (keys `id`, `text` or `html`, `url`, `published`), a
-directory of these, or `-` for standard input. The output format follows `--format`, else the
+`.jsonl`/`.jsonl.gz` of documents (keys `id`, `text` or `html`, `url`, `published`), a web
+archive `.warc`/`.warc.gz` (every HTML or text page in it), an RSS or Atom feed saved as
+`.rss`/`.atom`/`.xml` (every item), a directory of these, or `-` for standard input. All are
+streamed: memory stays flat on archives of any size. The output format follows `--format`, else the
 `--out` extension (`.jsonl`, `.csv`, `.geojson`; anything else is JSON Lines), else a table.
 Every document's events and places are also stored in an embedded DuckDB file (`--db`);
-running the same input twice stores nothing twice.
+running the same input twice stores nothing twice, and `--resume` skips what a killed run
+already stored.
+
+Documents are coded on every core (`--workers`), each within `--timeout` seconds and
+`--max-mb` megabytes; one over a limit is an error line, and the batch goes on.
 
 Examples:
 
@@ -35,6 +41,10 @@ Examples:
     dateline extract feed.jsonl.gz --out events.csv            # format from the extension
 
     cat story.txt | dateline extract - --published 2024-05-03  # stdin, with its date
+
+    dateline extract crawl/*.warc.gz --out events.jsonl --resume    # restart after a crash
+
+    dateline extract big.jsonl.gz --engine dask --scheduler tcp://10.0.0.5:8786 -o ev.jsonl
 """
 
 
@@ -52,23 +62,83 @@ def extract(
              "and it wins over dates found in the text or page")] = None,
     db: Annotated[str, typer.Option(help="Embedded store (DuckDB file); 'none' to skip")
                   ] = "dateline.duckdb",
+    workers: Annotated[int | None, typer.Option(
+        min=0, help="Worker processes (default: one per core; 0 codes in this process); "
+                    "with --engine dask, the local cluster's size")] = None,
+    engine: Annotated[str, typer.Option(
+        help="local (this machine's cores) | dask (a Dask cluster: --scheduler, else a local "
+             "one)")] = "local",
+    scheduler: Annotated[str | None, typer.Option(
+        help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786")] = None,
+    timeout: Annotated[float, typer.Option(
+        min=0, help="Seconds one document may take; 0 for no limit")] = 30.0,
+    max_mb: Annotated[float, typer.Option(
+        "--max-mb", min=0.001, help="Largest document read, in megabytes")] = 10.0,
+    resume: Annotated[bool, typer.Option(
+        help="Skip documents already in the store (after a crash or kill); only newly coded "
+             "documents go to the output")] = False,
 ) -> None:
     from ..export import FORMATS, format_for
-    from ..ingest import read_inputs
+    from ..ingest import limits, read_inputs
 
     fmt = format_for(out, fmt)
     if fmt not in FORMATS:
         raise typer.BadParameter(f"{fmt!r}: choose one of {', '.join(FORMATS)}",
                                  param_hint="--format")
     pub = _parse_date(published)
+    code = _engine(engine, scheduler, workers, timeout)
+    if resume and db.lower() == "none":
+        raise typer.BadParameter("--resume needs a store; drop --db none", param_hint="--resume")
     store, stream = _open_outputs(db, out)
-    stats = _run(read_inputs(inputs, published=pub), fmt, stream, store)
+    limits.INGEST_SECONDS = timeout or None
+    docs = read_inputs(inputs, published=pub, max_bytes=int(max_mb * 1024 * 1024))
+    try:
+        stats = _run(docs, fmt, stream, store, code, resume)
+    finally:
+        getattr(code, "close", lambda: None)()
+    skipped = f", {stats['skipped']} skipped (already stored)" if resume else ""
     err.print(
         f"{stats['documents']} document(s), {stats['events']} event(s), {stats['errors']} "
-        f"error(s), {stats['stored']} newly stored in {db}, "
+        f"error(s), {stats['stored']} newly stored in {db}{skipped}, "
         f"{stats['documents'] / max(stats['seconds'], 1e-9):.1f} documents/s",
         highlight=False,
     )
+
+
+class _Dask:
+    """The Dask engine with its client open, so a bad address fails before any output."""
+
+    def __init__(self, scheduler: str | None, workers: int | None, timeout: float) -> None:
+        from ..batch import default_workers
+        from ..distributed import DaskEngine
+
+        self.engine = DaskEngine(scheduler, workers or default_workers(), timeout)
+        try:
+            self.client = self.engine.connect()
+        except ConnectionError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--scheduler") from None
+
+    def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:
+        return self.engine.code(docs, client=self.client)
+
+    def close(self) -> None:
+        cluster = self.client.cluster
+        self.client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _engine(engine: str, scheduler: str | None, workers: int | None, timeout: float
+            ) -> Callable[[Iterable[Document]], Iterator[Document]]:
+    if engine == "dask":
+        return _Dask(scheduler, workers, timeout)
+    if engine != "local":
+        raise typer.BadParameter(f"{engine!r}: choose local or dask", param_hint="--engine")
+    if scheduler:
+        raise typer.BadParameter("a scheduler needs --engine dask", param_hint="--scheduler")
+    from ..batch import LocalEngine
+
+    return LocalEngine(workers, timeout).code
 
 
 def _open_outputs(db: str, out: str | None) -> tuple[Store | None, IO[str]]:
@@ -92,21 +162,26 @@ def _open_outputs(db: str, out: str | None) -> tuple[Store | None, IO[str]]:
     return store, stream
 
 
-def _run(docs: Iterable[Document], fmt: str, stream: IO[str], store: Store | None
+def _run(docs: Iterable[Document], fmt: str, stream: IO[str], store: Store | None,
+         code: Callable[[Iterable[Document]], Iterator[Document]], resume: bool = False
          ) -> dict[str, float]:
-    """Code a stream of documents; one bad document is an error line, never the end."""
+    """Code a stream of documents; one bad document is an error line, never the end.
+
+    Only this process writes the store, one transaction per document, in input order: a run
+    killed at any point leaves whole documents only, and `--resume` picks up after them."""
     from ..export import Writer
-    from ..pipeline import Pipeline
 
     writer = Writer(stream, fmt)
-    pipeline = Pipeline()
-    stats: dict[str, float] = {"documents": 0, "events": 0, "errors": 0, "stored": 0}
+    stats: dict[str, float] = {"documents": 0, "events": 0, "errors": 0, "stored": 0,
+                               "skipped": 0}
     seen: dict[str, int] = {}
     started = time.perf_counter()
     try:
         with _progress() as progress:
             task = progress.add_task("coding", total=None, rate="")
-            for doc in pipeline.pipe(_unique_ids(docs, seen)):
+            fresh = _unstored(_unique_ids(docs, seen), store, stats) if resume else \
+                _unique_ids(docs, seen)
+            for doc in code(fresh):
                 stats["documents"] += 1
                 _emit(doc, writer, store, stats)
                 elapsed = time.perf_counter() - started
@@ -120,6 +195,16 @@ def _run(docs: Iterable[Document], fmt: str, stream: IO[str], store: Store | Non
             store.close()
     stats["seconds"] = time.perf_counter() - started
     return stats
+
+
+def _unstored(docs: Iterable[Document], store: Store | None, stats: dict[str, float]
+              ) -> Iterator[Document]:
+    """Documents the store does not hold yet (same id and text), before any NLP is spent."""
+    for doc in docs:
+        if store is not None and store.has(doc):
+            stats["skipped"] += 1
+            continue
+        yield doc
 
 
 def _unique_ids(docs: Iterable[Document], seen: dict[str, int]) -> Iterator[Document]:
