@@ -1,6 +1,9 @@
 """Toponym recognition and resolution on LGL (Lieberman et al. 2010): 588 US local news articles.
 
-Usage: python bench/places_lgl.py [PATH] [--limit N] [--errors FILE]
+Usage: python bench/places_lgl.py [PATH] [--limit N] [--errors FILE] [--engine]
+
+`--engine` also runs the whole engine over the same articles, one stage at a time (spaCy
+batched, as `dateline` does), and prints each stage's seconds and the places stage's share.
 
 Scores as in GOLD_FORMAT.md: a gold span is found when a predicted place overlaps it; a
 predicted place overlapping no gold span is a false positive. For found toponyms: the share
@@ -15,6 +18,7 @@ import argparse
 import json
 import math
 import time
+from collections import defaultdict
 from pathlib import Path
 
 from dateline import countries
@@ -36,6 +40,7 @@ def score(gold_docs: list[dict], pred_docs: list[Document]) -> dict:
     fn_no_demonym = gold_no_demonym = 0
     dists: list[float] = []
     ids_right = ids_n = 0
+    by_role: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # role -> [places, right]
     for gold, pred in zip(gold_docs, pred_docs, strict=True):
         for g in gold["places"]:
             demonym = countries.is_demonym(g["name"])
@@ -54,7 +59,11 @@ def score(gold_docs: list[dict], pred_docs: list[Document]) -> dict:
             if g.get("geonameid"):
                 ids_n += 1
                 ids_right += p.geonameid == g["geonameid"]
-        fp += sum(1 for p in pred.places if not any(_overlap(g, p) for g in gold["places"]))
+        for p in pred.places:
+            hit = any(_overlap(g, p) for g in gold["places"])
+            fp += not hit
+            by_role[p.role][0] += 1
+            by_role[p.role][1] += hit
     tp_pred = sum(len(p.places) for p in pred_docs) - fp
     precision = tp_pred / (tp_pred + fp) if tp_pred + fp else 0.0
     recall = tp_gold / (tp_gold + fn) if tp_gold + fn else 0.0
@@ -69,6 +78,8 @@ def score(gold_docs: list[dict], pred_docs: list[Document]) -> dict:
         else 1.0,
         "geonameid_accuracy": ids_right / ids_n if ids_n else 0.0,
         "found": len(dists),
+        **{f"precision of role {role} (n={n})": right / n
+           for role, (n, right) in sorted(by_role.items())},
     }
 
 
@@ -77,6 +88,8 @@ def main() -> None:
     ap.add_argument("path", nargs="?", type=Path, default=DEFAULT)
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--errors", type=Path, help="write misses and false positives here")
+    ap.add_argument("--engine", action="store_true",
+                    help="also time every stage of the full engine on the same articles")
     args = ap.parse_args()
     gold = [json.loads(line) for line in args.path.open(encoding="utf-8")]
     if args.limit:
@@ -102,6 +115,38 @@ def main() -> None:
         print(f"  {k:<{width}}  {v:>8}")
     if args.errors:
         _write_errors(args.errors, gold, docs)
+    if args.engine:
+        _engine_share(gold)
+
+
+def _engine_share(gold: list[dict]) -> None:
+    """Seconds per stage over a fresh run of the full engine (models already loaded)."""
+    from dateline.pipeline import STAGES, Pipeline
+
+    pipe = Pipeline()
+    docs = [Document(id=g["id"], text=g["text"]) for g in gold]
+    spent: dict[str, float] = defaultdict(float)
+    t0 = time.perf_counter()
+    parsed = pipe.stages[0][1].nlp.pipe([d.text for d in docs], batch_size=16)
+    for doc, sdoc in zip(docs, parsed, strict=True):
+        doc.nlp = sdoc
+    spent["nlp"] = time.perf_counter() - t0
+    for doc in docs:
+        for name, stage in pipe.stages[1:]:
+            t0 = time.perf_counter()
+            try:
+                stage(doc)
+            except Exception:  # noqa: BLE001 - as the engine does: the document stops here
+                break
+            finally:
+                spent[name] += time.perf_counter() - t0
+    total = sum(spent.values())
+    print(f"Engine time per article over {len(docs)} articles (s)")
+    for name in STAGES:
+        print(f"  {name:<12} {spent[name] / len(docs):8.4f}  {spent[name] / total:6.1%}")
+    others = total - spent["places"]
+    print(f"  {'total':<12} {total / len(docs):8.4f}; places adds "
+          f"{spent['places'] / others:.1%} to the rest of the engine")
 
 
 def _write_errors(path: Path, gold: list[dict], docs: list[Document]) -> None:

@@ -71,7 +71,10 @@ def test_city_of_palmyra_is_found_even_when_ner_calls_it_a_person(stage):
     doc = stage(_doc(text))
     [place] = _places(doc, "Palmyra")
     assert place.geonameid == PALMYRA_ID and place.admin1 == "Homs"
-    assert not _places(doc, "Syrian") and not _places(doc, "Russian")  # demonyms: evidence only
+    for word, iso in (("Syrian", "SY"), ("Russian", "RU")):  # demonyms: the country, never
+        [demonym] = _places(doc, word)  # where the event happened
+        assert demonym.role == "demonym" and demonym.feature == "country"
+        assert demonym.country == iso
 
 
 def test_dateline_city_is_not_the_event_place(stage):
@@ -163,3 +166,67 @@ def test_a_small_town_abroad_is_not_forced_on_a_story_about_another_country(stag
                      "in northern Burkina Faso, by men wearing uniforms."))
     assert all(p.country in (None, "BF") for p in doc.places)
     assert _places(doc, "Ouahigouya")[0].country == "BF"
+
+
+def test_somali_and_kurdish_spellings_meet():
+    gaz = load_gazetteer()
+    somali = {e.geonameid for name in ("Xarardheere", "Harardhere")
+              for e, _ in gaz.lookup(name, loose=True) if e.country == "SO"}
+    assert len(somali) == 1
+    kobani = {e.geonameid for name in ("Kobani", "Ayn al-Arab")
+              for e, _ in gaz.lookup(name, loose=True) if e.country == "SY"}
+    assert len(kobani) == 1
+
+
+def test_countries_sit_at_their_reference_point_not_their_towns_centre():
+    gaz = load_gazetteer()
+    us, russia = gaz.country("US"), gaz.country("RU")
+    assert (us.latitude, us.longitude) == pytest.approx((39.76, -98.5), abs=0.01)
+    assert (russia.latitude, russia.longitude) == pytest.approx((60.0, 100.0), abs=0.5)
+    assert russia.seat_lat == pytest.approx(55.75, abs=0.1)  # events still coded at Moscow
+
+
+def test_streets_people_and_compass_words_are_not_places(stage):
+    doc = stage(_doc("Western leaders met on Darby Street in Dublin, Ohio, where coach Ripley "
+                     "of the Northeast team spoke."))
+    names = {p.name for p in doc.places}
+    assert {"Dublin", "Ohio"} <= names
+    assert not names & {"Western", "Darby", "Ripley", "Northeast"}
+
+
+@pytest.mark.parametrize("text", [
+    "The festival drew thousands to Greer, S.C., on Saturday.",
+    "The festival drew thousands to Greer, South Carolina, on Saturday.",
+])
+def test_a_small_town_confirmed_by_its_state(stage, text):
+    [greer] = _places(stage(_doc(text)), "Greer")
+    assert greer.country == "US" and greer.admin1 == "South Carolina"
+
+
+def test_inline_dateline_with_state_and_agency(stage):
+    doc = stage(_doc("Storm overturns big rigs. SALINA, Kan. (AP) — Strong winds toppled 13 "
+                     "vehicles on the interstate."))
+    [salina] = _places(doc, "SALINA")
+    assert salina.role == "dateline" and salina.admin1 == "Kansas"
+
+
+def test_a_continent_is_a_place_but_never_an_event_location(stage):
+    text = "Migrants crossed into Europe after clashes near the border."
+    doc = stage(_doc(text, events=[(text, "clashes", None)]))
+    [europe] = _places(doc, "Europe")
+    assert europe.feature == "region" and europe.country is None and europe.geonameid
+    assert doc.events[0].place is None or doc.events[0].place.name != "Europe"
+
+
+def test_rockets_land_where_the_event_is_not_where_they_were_fired(stage):
+    text = ("Two women were killed when rockets fired by Palestinian militants from Gaza hit "
+            "residential buildings in the southern Israeli city of Ashkelon on Tuesday.")
+    doc = stage(_doc(text, events=[(text, "hit", None)]))
+    assert _places(doc, "Gaza")[0].country == "PS"
+    assert doc.events[0].place.name == "Ashkelon" and doc.events[0].country == "IL"
+
+
+def test_a_jordan_in_a_minnesota_story_is_the_town(stage):
+    doc = stage(_doc("The Jordan city council met in Jordan on Monday; Shakopee, Minn., "
+                     "sent two officers."))
+    assert {p.country for p in _places(doc, "Jordan")} == {"US"}

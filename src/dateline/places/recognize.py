@@ -1,11 +1,13 @@
 """Toponym recognition: which spans of a text name places.
 
-Candidates come from spaCy's entities (GPE, LOC, FAC), from country names (`dateline.countries`),
-from AP-style state abbreviations ("Ky.", "W.Va.") and from gazetteer matches of capitalised
-token n-grams, which catch what the small English model misses or mislabels ("the city of
-Palmyra" tagged PERSON). Gazetteer-only matches need more evidence (a large population, an area
-name, a cue like "the village of"), because capitalised words that are also some village's name
-are everywhere in news text.
+Candidates come from spaCy's entities (GPE, LOC, FAC), from country names and demonyms
+(`dateline.countries`; "Syrian" stands for Syria), from AP-style state abbreviations ("Ky.",
+"W.Va."), from datelines left in the body ("SALINA, Kan. (AP) —") and from gazetteer matches of
+capitalised token n-grams, which catch what the small English model misses or mislabels ("the
+city of Palmyra" tagged PERSON). Gazetteer-only matches need more evidence (a large population,
+an area name, a cue like "the village of", "in X", "X, S.C."), because capitalised words that
+are also some village's name are everywhere in news text; streets, titled people and words that
+are never places alone are dropped.
 """
 
 from __future__ import annotations
@@ -29,11 +31,20 @@ OTHER_LABELS = {"PERSON", "ORG", "NORP"}  # the small model's usual mistakes for
 MIN_POP_PHRASE = 50_000  # a bare capitalised gazetteer match must be at least this big
 MIN_POP_OTHER = 100_000  # ... and so must a place spaCy labelled PERSON/ORG/NORP
 MAX_NGRAM = 4
+MIN_POP_GOVERNED = 1_000  # ... unless "in"/"from"/"near" X, where a town this size will do
+VOUCHING_PREPS = {"in", "from", "near", "outside"}
+_HYPHENATED = re.compile(r"-\w")
+_AFTER_COMMA = re.compile(r",\s*([A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?)")
 GENERIC_SETTLEMENT = {"city", "township", "twp", "twp.", "village", "town", "borough"}
 NATURAL = {"river", "lake", "sea", "ocean", "gulf", "creek", "bay", "island", "islands",
            "mountains", "mountain", "desert", "peninsula"}
+# "MANSFIELD -- ", "COLUMBUS, Ohio (AP) — ", "SALINA, Kan. Strong winds", "BEIRUT: ": capitals
+# at the start of a line, a sentence or after the byline's year, then a dash (or a state).
 _INLINE_DATELINE = re.compile(
-    r"(?:^|(?<=[.!?]\s)|(?<=\n))([A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,2})\s*(?:—|–|-{1,3})\s")
+    r"(?:^|(?<=[.!?:]\s)|(?<=[.!?:][\"”'’]\s)|(?<=\n)|(?<=\d{4}\s))"
+    r"([A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,2})"
+    r"(?:(?:,\s*[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?)?\s*(?:\((?:AP|Reuters|AFP|UPI)\))?"
+    r"\s*(?:—|–|-{1,3}|\x97|:)|,\s*[A-Z][a-z]*\.(?:[A-Z][a-z]*\.)?(?=\s[A-Z]))")
 CONNECTORS = {"of", "de", "del", "la", "le", "upon", "on", "du", "des", "al", "el", "da", "do"}
 
 
@@ -44,17 +55,18 @@ class Mention:
     start: int
     end: int
     text: str
-    how: str  # dateline | abbrev | country | ner | other | phrase | repeat
+    how: str  # dateline | abbrev | country | demonym | ner | other | phrase | repeat
     candidates: list[tuple[Entry, bool]] = field(default_factory=list)
     hint: str | None = None  # admin1 | admin2 | settlement: what a cue word says it is
     label: str | None = None  # the spaCy entity label it was read from
     container: int | None = None  # index of the ", Y" mention right after it ("Paris, Texas")
+    vouched: bool = False  # a weak match that its context confirms ("in Greer", "Greer, S.C.")
 
 
 @dataclass
 class Recognition:
     mentions: list[Mention]
-    demonyms: list[tuple[int, int, str]]  # (start, end, iso2): country evidence, not toponyms
+    demonyms: list[tuple[int, int, str]]  # (start, end, iso2): also mentions, how="demonym"
 
 
 @lru_cache(maxsize=1)
@@ -91,6 +103,9 @@ class Recognizer:
         self.admin1_words = set(feats["admin1_words"])
         self.admin2_words = set(feats["admin2_words"])
         self.settlement_words = set(feats["settlement_words"])
+        self.street_words = set(feats["street_words"])
+        self.person_titles = set(feats["person_titles"])
+        self.never_alone = set(feats["never_alone"])
 
     def __call__(self, sdoc: SpacyDoc, dateline: Span | None = None) -> Recognition:
         text = sdoc.text
@@ -108,7 +123,7 @@ class Recognizer:
         else:
             self._inline_datelines(text, add)
         self._abbreviations(text, taken, add)
-        demonyms = self._countries(text, taken, add)
+        demonyms = self._countries(sdoc, taken, add)
         self._entities(sdoc, taken, add)
         self._phrases(sdoc, taken, add)
         self._repeats(sdoc, found, taken, add)
@@ -155,19 +170,28 @@ class Recognizer:
             if entry is not None:
                 add(Mention(m.start(), m.end(), word, "abbrev", [(entry, True)], hint="admin1"))
 
-    def _countries(self, text: str, taken, add) -> list[tuple[int, int, str]]:
+    def _countries(self, sdoc: SpacyDoc, taken, add) -> list[tuple[int, int, str]]:
+        text = sdoc.text
         demonyms = []
+        persons = _person_spans(sdoc)
         for start, end, iso in countries.find_all(text):
             word = text[start:end]
-            if countries.is_demonym(word):
-                demonyms.append((start, end, iso))
-                continue
             if _overlaps(start, end, taken):
                 continue
+            if any(s <= start and end <= e and (s, e) != (start, end) for s, e in persons):
+                continue  # a first or last name: "Chad Walker", "Michael Jordan"
             entry = self.gaz.country(iso)
+            if countries.is_demonym(word):
+                # "Syrian forces", "the Russians": the country, listed as a place (gazetteers
+                # like LGL count them) but never where an event happened (role "demonym").
+                demonyms.append((start, end, iso))
+                if entry is not None:
+                    add(Mention(start, end, word, "demonym", [(entry, True)]))
+                continue
             cands = [(entry, False)] if entry else []
             # Other places share country names ("Georgia", "Lebanon, Pa."): rank them all.
-            cands += [(e, alt) for e, alt in self.gaz.lookup(word) if e.feature != "country"]
+            cands += [(e, alt) for e, alt in self.gaz.lookup(word)
+                      if e.feature != "country" and not alt]
             add(Mention(start, end, word, "country", cands))
         return demonyms
 
@@ -184,7 +208,24 @@ class Recognizer:
                 if m is not None:
                     add(m)
 
+    def _not_a_place(self, span: SpacySpan) -> bool:
+        """A street ("Darby Street"), a person ("coach Ripley", "Mrs. Lincoln", the surname of
+        a person named in full elsewhere) or a word that is never a place alone ("Western")."""
+        doc = span.doc
+        if len(span) == 1 and span.text.lower() in self.never_alone:
+            return True
+        nxt = doc[span.end] if span.end < len(doc) else None
+        if nxt is not None and nxt.text[:1].isupper() and nxt.lower_.rstrip(".") in \
+                self.street_words:
+            return True
+        prev = doc[span.start - 1] if span.start > 0 else None
+        if prev is not None and prev.lower_.rstrip(".") in self.person_titles:
+            return True
+        return len(span) == 1 and span.text in self.person_words and not _governed(span)
+
     def _entity_mention(self, span: SpacySpan, label: str, whole: bool) -> Mention | None:
+        if self._not_a_place(span):
+            return None
         cue = self._cue(span)
         span, hint, cands = self._with_admin_word(span, cue)
         if label in PLACE_LABELS:
@@ -201,8 +242,42 @@ class Recognizer:
         if span.text in self.person_words:
             return None
         strong = whole and any(e.population >= MIN_POP_OTHER for e, alt in cands if not alt)
-        if hint or strong:
-            return Mention(span.start_char, span.end_char, span.text, "other", cands, hint, label)
+        vouched = whole and self._vouched(span, cands)
+        if hint or strong or vouched:
+            return Mention(span.start_char, span.end_char, span.text, "other", cands, hint, label,
+                           vouched=vouched)
+        return None
+
+    def _vouched(self, span: SpacySpan, cands: list[tuple[Entry, bool]]) -> bool:
+        """Context that makes a weak gazetteer match a place: "Greer, South Carolina" / "Greer,
+        S.C." (a town of that name in that state), or "in Greer" / "from Greer" (a town of
+        that exact name with at least MIN_POP_GOVERNED people)."""
+        towns = [e for e, alt in cands if not alt and e.feature == "city"]
+        if not towns or _HYPHENATED.match(span.doc.text, span.end_char):
+            return False  # "Ye" of "Ye-U township" is not the town Ye
+        within = self._container_area(span)
+        if within is not None:
+            cc, admin1 = within
+            return any(e.country == cc and admin1 in (None, e.admin1) for e in towns)
+        prev = span.doc[span.start - 1] if span.start > 0 else None
+        return (prev is not None and prev.lower_ in VOUCHING_PREPS
+                and any(e.population >= MIN_POP_GOVERNED for e in towns))
+
+    def _container_area(self, span: SpacySpan) -> tuple[str, str | None] | None:
+        """(country, admin1 or None) named right after ", ": "Salina, Kan." -> (US, Kansas)."""
+        text = span.doc.text
+        m = _AFTER_COMMA.match(text, span.end_char)
+        if m is None:
+            return None
+        _, table = abbreviations()
+        for words in (m.group(1), m.group(1).split()[0]):
+            if words in table:
+                return table[words]
+            for e, _ in self.gaz.lookup(words):
+                if e.feature == "admin1":
+                    return e.country, e.admin1
+                if e.feature == "country":
+                    return e.country, None
         return None
 
     def _phrases(self, sdoc: SpacyDoc, taken, add) -> None:
@@ -234,23 +309,26 @@ class Recognizer:
         cands = self.gaz.lookup(span.text) or [
             (e, alt) for e, alt in self.gaz.lookup(span.text, loose=True)
             if e.population >= MIN_POP_PHRASE]
-        if not cands:
+        if not cands or self._not_a_place(span):
             return None
         cue = self._cue(span)
         span, hint, cands = self._with_admin_word(span, cue, cands)
         big = any(e.population >= MIN_POP_PHRASE * (10 if alt else 1) for e, alt in cands)
         area = any(e.feature != "city" for e, alt in cands if not alt)
-        if sentence_start and not hint:
-            return None  # sentence-initial capitals say nothing; NER would have tagged it
-        if hint or big or area:
-            return Mention(span.start_char, span.end_char, span.text, "phrase", cands, hint)
+        vouched = self._vouched(span, cands)
+        known = any(e.population >= MIN_POP_OTHER for e, alt in cands if not alt)
+        if sentence_start and not (hint or vouched or area or known):
+            return None  # a sentence-initial capital says little, unless a big or area name
+        if hint or big or area or vouched:
+            return Mention(span.start_char, span.end_char, span.text, "phrase", cands, hint,
+                           vouched=vouched)
         return None
 
     def _repeats(self, sdoc: SpacyDoc, found: list[Mention], taken, add) -> None:
         """One sense per discourse: a name accepted once is a place wherever else it appears
         as a whole name (spaCy tags "Palmyra" GPE in one sentence and PERSON in the next)."""
         names = {m.text: m for m in found if m.candidates and m.how != "abbrev"
-                 and (m.how != "phrase" or m.hint)}
+                 and (m.how != "phrase" or m.hint or m.vouched)}
         if not names:
             return
         regex = re.compile(r"(?<![\w])(?:" + "|".join(
@@ -263,7 +341,7 @@ class Recognizer:
             if span is None or _in_person(span, exact_ok=True):
                 continue
             src = names[hit.group(0)]
-            if hit.group(0) in self.person_words:
+            if hit.group(0) in self.person_words or self._not_a_place(span):
                 continue
             if _sentence_start(span) and src.how not in ("ner", "country", "dateline"):
                 continue
@@ -378,6 +456,15 @@ def _name_like(span: SpacySpan) -> bool:
         if tok.is_alpha and tok.text.isupper() and len(tok.text) > 1:
             return False
     return True
+
+
+LOCATIVE_PREPS = {"in", "at", "near", "from", "to", "of", "into", "outside", "around"}
+
+
+def _governed(span: SpacySpan) -> bool:
+    """Right after a locative preposition ("in Lincoln"): a place even if a person shares it."""
+    prev = span.doc[span.start - 1] if span.start > 0 else None
+    return prev is not None and prev.lower_ in LOCATIVE_PREPS
 
 
 def _sentence_start(span: SpacySpan) -> bool:

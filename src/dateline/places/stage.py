@@ -10,6 +10,9 @@ from .recognize import Mention, Recognizer
 from .resolve import Choice, Resolver, document_countries
 from .roles import role_of
 
+# Mentions found only through the gazetteer (not the parser, a cue word or the country list).
+WEAK = {"phrase", "other", "repeat"}
+
 
 class PlacesStage:
     """Fills `doc.places` and each event's place, precision and country."""
@@ -29,7 +32,9 @@ class PlacesStage:
         choices = self.resolve(doc.text, rec, doc.events)
         doc.places, entries = [], {}
         for mention, choice in zip(rec.mentions, choices, strict=True):
-            role = "dateline" if mention.how == "dateline" else role_of(
+            if choice.entry is None and mention.candidates and mention.how in WEAK:
+                continue  # a weak gazetteer match whose every sense the context rejects
+            role = mention.how if mention.how in ("dateline", "demonym") else role_of(
                 doc.nlp, mention.start, mention.end, doc.dateline, self.gazetteer)
             if choice.entry is not None:
                 entries[len(doc.places)] = choice.entry
@@ -50,6 +55,6 @@ def _place(m: Mention, c: Choice, role: str) -> Place:
         return place
     place.geonameid, place.resolved_name = e.geonameid, e.name
     place.latitude, place.longitude = e.latitude, e.longitude
-    place.country, place.admin1, place.admin2 = e.country, e.admin1, e.admin2
+    place.country, place.admin1, place.admin2 = e.country or None, e.admin1, e.admin2
     place.feature, place.population = e.feature, e.population
     return place
