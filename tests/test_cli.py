@@ -103,3 +103,19 @@ def test_an_absurd_toll_is_ignored_not_a_crash(runner, tmp_path):
                                  "--format", "jsonl", "--published", "2019-05-14"])
     assert result.exit_code == 0
     assert json.loads(result.stdout)["events"][0]["fatalities"] == 0
+
+
+def test_min_confidence_drops_less_confident_events(runner, tmp_path):
+    story = tmp_path / "s.txt"
+    story.write_text("Gunmen killed 12 civilians in an attack on a village in Zamfara state "
+                     "on Monday, police said.\n", encoding="utf-8")
+    outs = []
+    for threshold in ("0", "1"):
+        out = tmp_path / f"e{threshold}.jsonl"
+        result = runner.invoke(app, ["extract", str(story), "--db", "none", "--workers", "0",
+                                     "--min-confidence", threshold, "--out", str(out),
+                                     "--published", "2024-05-06"])
+        assert result.exit_code == 0, result.output
+        outs.append(json.loads(out.read_text())["events"])
+    assert outs[0] and all(e["confidence"] < 1 for e in outs[0])
+    assert outs[1] == []

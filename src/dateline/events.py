@@ -78,6 +78,7 @@ class Lexicon:
     light_verbs: set[str]
     irrealis: re.Pattern[str]
     negation: re.Pattern[str]
+    classifier_cues: re.Pattern[str] | None = None
     extra_files: list[str] = field(default_factory=list)
 
 
@@ -128,6 +129,7 @@ def _load_lexicon(extra: tuple[str, ...], setting: str) -> Lexicon:
         light_verbs=set(data["light_verbs"]),
         irrealis=re.compile(data["irrealis"], re.I),
         negation=re.compile(data["negation"], re.I),
+        classifier_cues=_rx(data.get("classifier_cues")),
         extra_files=[str(p) for p in files],
     )
 
@@ -165,20 +167,32 @@ class EventsStage:
             raise ValueError("events stage needs the nlp stage first")
         events: list[Event] = []
         self._dateline_end = doc.dateline_end
-        sents = [sent for sent in doc.nlp.sents if self._codable(doc, sent)]
-        preds: list[Prediction | None] = (
-            list(self.classifier.predict([s.text for s in sents])) if self.classifier and sents
-            else [None] * len(sents))
-        for sent, pred in zip(sents, preds, strict=True):
-            events.extend(self.code_sentence(doc, sent, pred))
+        coded = [(sent, self.code_clauses(doc, sent))
+                 for sent in doc.nlp.sents if self._codable(doc, sent)]
+        preds = self._readings(coded)
+        for (sent, found), pred in zip(coded, preds, strict=True):
+            events.extend(self.code_sentence(doc, sent, found, pred))
         doc.events = events
         return doc
 
+    def _readings(self, coded: list[tuple[SpacySpan, list[Event]]]) -> list[Prediction | None]:
+        """The classifier's reading of the sentences where the rules found an event or an
+        event word occurs; None for the rest (the model costs more than the parse)."""
+        if self.classifier is None:
+            return [None] * len(coded)
+        cues = self.lexicon.classifier_cues
+        todo = [i for i, (sent, found) in enumerate(coded)
+                if found or cues is None or cues.search(sent.text)]
+        preds: list[Prediction | None] = [None] * len(coded)
+        for i, pred in zip(todo, self.classifier.predict([coded[i][0].text for i in todo]),
+                           strict=True):
+            preds[i] = pred
+        return preds
+
     # ------------------------------------------------------------------ classifier
-    def code_sentence(self, doc: Document, sent: SpacySpan, pred: Prediction | None
-                      ) -> list[Event]:
+    def code_sentence(self, doc: Document, sent: SpacySpan, found: list[Event],
+                      pred: Prediction | None) -> list[Event]:
         """The rules' events for a sentence, judged by the classifier's reading of it."""
-        found = self.code_clauses(doc, sent)
         if pred is None:
             return found
         if not found:
@@ -413,9 +427,9 @@ class EventsStage:
 # ---------------------------------------------------------------------- helpers
 # Classifier thresholds (calibrated probabilities), chosen on data/gold/dev.jsonl and the
 # corpus's calibration split, never on the held-out sets.
-REJECT_AT = 0.5   # "none" at least this likely: the rules' events in the sentence are dropped
-RETYPE_AT = 0.5   # another sub-type at least this likely: the main event takes it
-CREATE_AT = 0.8   # no rule fired but an event type is at least this likely: code it
+REJECT_AT = 0.9   # "none" at least this likely: the rules' events in the sentence are dropped
+RETYPE_AT = 0.8   # another sub-type at least this likely: the main event takes it
+CREATE_AT = 0.9   # no rule fired but an event type is at least this likely: code it
 
 
 def _default_classifier() -> Classifier | None:

@@ -26,6 +26,8 @@ Examples:
 
     dateline eval data/gold/typing_test.jsonl                  # sub-event typing, calibration
 
+    dateline eval data/gold/typing_test.jsonl --classifier     # the classifier alone
+
     dateline eval data/gold/dev.jsonl --min-confidence 0.6     # precision over recall
 
 A file of `{"text", "label"}` lines (the typing corpus format of `data/train/`) is scored as
@@ -44,6 +46,9 @@ def eval_(
                         ] = None,
     min_confidence: Annotated[float, typer.Option(
         min=0.0, max=1.0, help="Leave out engine events less confident than this")] = 0.0,
+    classifier: Annotated[bool, typer.Option(
+        "--classifier", help="Score the event-typing classifier alone on each text (no parse, "
+                             "no rules): for typing sets")] = False,
 ) -> None:
     from ..evaluate import evaluate
 
@@ -53,7 +58,7 @@ def eval_(
             raise typer.Exit(2)
     try:
         evaluate(gold, pred=pred, json_out=json_out, console=Console(),
-                 min_confidence=min_confidence)
+                 min_confidence=min_confidence, classifier_only=classifier)
     except (ValueError, OSError) as exc:
         err.print(f"[red]error[/red] {exc}", highlight=False)
         raise typer.Exit(2) from None

@@ -45,6 +45,8 @@ Examples:
     dateline extract crawl/*.warc.gz --out events.jsonl --resume    # restart after a crash
 
     dateline extract big.jsonl.gz --engine dask --scheduler tcp://10.0.0.5:8786 -o ev.jsonl
+
+    dateline extract news/ --min-confidence 0.7 -o sure.csv    # fewer, surer events
 """
 
 
@@ -77,6 +79,10 @@ def extract(
     resume: Annotated[bool, typer.Option(
         help="Skip documents already in the store (after a crash or kill); only newly coded "
              "documents go to the output")] = False,
+    min_confidence: Annotated[float, typer.Option(
+        min=0.0, max=1.0, help="Keep only events at least this confident (calibrated: of "
+                               "events given 0.8, about 80 % are right); trades recall for "
+                               "precision")] = 0.0,
 ) -> None:
     from ..export import FORMATS, format_for
     from ..ingest import limits, read_inputs
@@ -93,7 +99,7 @@ def extract(
     limits.INGEST_SECONDS = timeout or None
     docs = read_inputs(inputs, published=pub, max_bytes=int(max_mb * 1024 * 1024))
     try:
-        stats = _run(docs, fmt, stream, store, code, resume)
+        stats = _run(docs, fmt, stream, store, _confident(code, min_confidence), resume)
     finally:
         getattr(code, "close", lambda: None)()
     skipped = f", {stats['skipped']} skipped (already stored)" if resume else ""
@@ -219,6 +225,20 @@ def _unique_ids(docs: Iterable[Document], seen: dict[str, int]) -> Iterator[Docu
                       highlight=False)
             doc.id = new
         yield doc
+
+
+def _confident(code: Callable[[Iterable[Document]], Iterator[Document]], threshold: float
+               ) -> Callable[[Iterable[Document]], Iterator[Document]]:
+    """The engine with events less confident than `threshold` dropped from what it returns."""
+    if threshold <= 0:
+        return code
+
+    def run(docs: Iterable[Document]) -> Iterator[Document]:
+        for doc in code(docs):
+            doc.events = [e for e in doc.events if e.confidence >= threshold]
+            yield doc
+
+    return run
 
 
 def _emit(doc: Document, writer: Writer, store: Store | None, stats: dict[str, float]

@@ -70,15 +70,28 @@ def run_engine(gold: list[dict], progress: bool = True, console: Console | None 
     return out
 
 
+def run_classifier(gold: list[dict]) -> dict[str, dict]:
+    """The event-typing classifier alone on each gold text (no parse, no rules): its label
+    as the document's one event, or no event for `none`."""
+    from ..classify import NONE, load
+
+    preds = load().predict([doc.get("text") or "" for doc in gold])
+    return {doc["id"]: {"id": doc["id"], "events": [] if p.label == NONE else [
+        {"sub_event_type": p.label, "confidence": round(p.confidence, 4)}]}
+        for doc, p in zip(gold, preds, strict=True)}
+
+
 def evaluate(paths: list[str], pred: str | None = None, json_out: str | None = None,
              console: Console | None = None, date_tolerance_days: int = 0,
-             min_confidence: float = 0.0) -> dict:
+             min_confidence: float = 0.0, classifier_only: bool = False) -> dict:
     """Load gold, run the engine (or read `pred`), score, print tables, write JSON."""
     console = console or Console()
     start = time.perf_counter()
     gold = load_gold(paths)
     if pred is not None:
         predictions = load_predictions(pred)
+    elif classifier_only:
+        predictions = run_classifier(gold)
     else:
         predictions = run_engine(gold, progress=console.is_terminal, console=console)
     report = score(gold, predictions, date_tolerance_days=date_tolerance_days,
