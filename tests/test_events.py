@@ -204,3 +204,10 @@ def test_an_event_the_rules_missed_is_coded_when_the_classifier_is_sure():
 def test_the_classifier_does_not_revive_a_plan():
     text = "The army will launch an offensive on the town of Kidal next week."
     assert _code_with(_Reading("Armed clash", 0.95), text) == []
+
+
+def test_an_intervention_told_next_is_not_undone_by_a_one_sentence_reading():
+    events = _code_with(_Reading("Peaceful protest", 0.95),
+                        "Hundreds of residents protested in Baidoa on Tuesday. "
+                        "Police fired tear gas to disperse the crowd.")
+    assert events[0].sub_event_type == "Protest with intervention"

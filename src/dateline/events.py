@@ -202,7 +202,7 @@ class EventsStage:
             return []  # a disaster, a crime, a match report: no event, whatever the keywords
         _retype(found[0], pred)
         for event in found:
-            event.confidence = round(pred.probs.get(event.sub_event_type, 0.0), 3)
+            event.confidence = round(_probability(event, pred), 3)
         return found
 
     def _classifier_event(self, doc: Document, sent: SpacySpan, pred: Prediction
@@ -446,11 +446,22 @@ def _retype(event: Event, pred: Prediction) -> None:
     if pred.label in (NONE, event.sub_event_type) or pred.confidence < RETYPE_AT \
             or event.status == "agreement":
         return
+    if pred.label == "Peaceful protest" and event.event_type == "Protests":
+        return  # the rules saw the intervention, often told in the next sentence, unread here
     event.notes.append(f"classify: {pred.label} ({pred.confidence:.2f}) over the rule's "
                        f"{event.sub_event_type}")
     event.sub_event_type, event.event_type = pred.label, SUB_TO_TYPE[pred.label]
     event.evidence["sub_event_type"] = event.evidence["event_type"] = _sentence_span(
         event.sentence, pred.confidence)
+
+
+def _probability(event: Event, pred: Prediction) -> float:
+    """The classifier's probability of the event's sub-type; for a protest the rules typed from
+    what happened next (an intervention told in the following sentence, which the classifier
+    did not read), its probability of being a protest at all."""
+    if event.event_type == "Protests" and event.sub_event_type != "Peaceful protest":
+        return sum(p for label, p in pred.probs.items() if SUB_TO_TYPE.get(label) == "Protests")
+    return pred.probs.get(event.sub_event_type, 0.0)
 
 
 def _sentence_span(sent: SpacySpan | Span, confidence: float) -> Span:
