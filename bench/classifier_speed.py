@@ -65,6 +65,15 @@ def main() -> None:
               "threads": os.environ["DATELINE_CLASSIFIER_THREADS"]}
     if spacy_seconds is not None:
         report["spacy_ms_per_sentence"] = round(1000 * spacy_seconds / len(sents), 2)
+    # The engine sends the model only sentences with an event word (or a rule event, which
+    # needs one): the cost per sentence of an article is the model's times that share.
+    from dateline.events import load_lexicon
+
+    cues = load_lexicon().classifier_cues
+    share = sum(bool(cues.search(s)) for s in sents) / len(sents) if cues else 1.0
+    report["share_sent_to_model"] = round(share, 3)
+    report["engine_ms_per_sentence_of_text"] = round(
+        report["classifier_ms_per_sentence"] * share, 2)
     print(json.dumps(report, indent=1))
 
 
