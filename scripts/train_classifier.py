@@ -83,11 +83,13 @@ def build_model(num_labels: int):
             self.dropout = torch.nn.Dropout(0.1)
             self.head = torch.nn.Linear(self.encoder.config.hidden_size, num_labels)
 
-        def forward(self, input_ids, attention_mask):
+        def embed(self, input_ids, attention_mask):
             hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask)[0]
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-6)
-            return self.head(self.dropout(pooled))
+            return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-6)
+
+        def forward(self, input_ids, attention_mask):
+            return self.head(self.dropout(self.embed(input_ids, attention_mask)))
 
     return MeanPoolClassifier()
 
@@ -137,10 +139,7 @@ def train_head_only(model, tokenizer, items: list[dict], labels: list[str], args
         for b in range(0, len(items), 64):
             enc = tokenizer([i["text"] for i in items[b:b + 64]], truncation=True,
                             max_length=args.max_length, padding=True, return_tensors="pt")
-            hidden = model.encoder(input_ids=enc["input_ids"],
-                                   attention_mask=enc["attention_mask"])[0]
-            mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-            feats.append((hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-6))
+            feats.append(model.embed(enc["input_ids"], enc["attention_mask"]))
     x = torch.cat(feats)
     y = torch.tensor([labels.index(i["label"]) for i in items])
     optimiser = torch.optim.Adam(model.head.parameters(), lr=0.01, weight_decay=1e-4)

@@ -224,8 +224,7 @@ class EventsStage:
             confidence=round(pred.confidence, 3),
             sentence=Span(start=sent.start_char, end=sent.end_char, text=sent.text),
             trigger=span,
-            roles={k: [_np_span(doc, t, whole=k.startswith("assoc")) for t in getattr(roles, k)]
-                   for k in ("actor1", "actor2", "assoc1", "assoc2") if getattr(roles, k)},
+            roles=_role_spans(doc, roles),
         )
         event.evidence["sub_event_type"] = event.evidence["event_type"] = _sentence_span(
             sent, pred.confidence)
@@ -400,8 +399,7 @@ class EventsStage:
             sentence=Span(start=sent.start_char, end=sent.end_char, text=sent.text),
             trigger=Span(start=match.start, end=match.end, text=doc.text[match.start:match.end],
                          confidence=match.rule.weight),
-            roles={k: [_np_span(doc, t, whole=k.startswith("assoc")) for t in getattr(roles, k)]
-                   for k in ("actor1", "actor2", "assoc1", "assoc2") if getattr(roles, k)},
+            roles=_role_spans(doc, roles),
         )
         if sub in ("Protest with intervention", "Excessive force against protesters") \
                 and "actor2" not in event.roles:
@@ -453,6 +451,11 @@ def _retype(event: Event, pred: Prediction) -> None:
     event.sub_event_type, event.event_type = pred.label, SUB_TO_TYPE[pred.label]
     event.evidence["sub_event_type"] = event.evidence["event_type"] = _sentence_span(
         event.sentence, pred.confidence)
+
+
+def _role_spans(doc: Document, roles: Roles) -> dict[str, list[Span]]:
+    return {k: [_np_span(doc, t, whole=k.startswith("assoc")) for t in getattr(roles, k)]
+            for k in ("actor1", "actor2", "assoc1", "assoc2") if getattr(roles, k)}
 
 
 def _probability(event: Event, pred: Prediction) -> float:
