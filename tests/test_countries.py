@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from importlib import resources
 
 import pytest
@@ -69,6 +70,23 @@ def test_find_all_word_bounded_longest_and_capitalised() -> None:
         ("Papua New Guinea", "PG"), ("Guinea-Bissau", "GW"), ("Russian", "RU"),
         ("Niger", "NE"), ("Nigeria", "NG"), ("South Sudanese", "SS"), ("U.S.", "US"),
     ]
+
+
+def test_name_trie_matches_like_a_longest_first_alternation() -> None:
+    # The trie regex must find what a plain alternation of every name, longest first, finds:
+    # the same spans, with spaces/hyphens and either apostrophe, in any case.
+    table = countries._table()
+    words = sorted({w for c in table.countries.values() for w in [c.name, *c.variants,
+                    *c.demonyms] if not countries._is_acronym(w)}, key=len, reverse=True)
+    flat = "|".join(r"[\s\-]+".join(re.escape(p) for p in re.split(r"[\s\-]+", w))
+                    .replace("'", "['’]") for w in words)
+    plain = re.compile(rf"(?<![\w])(?:{flat})(?![\w])", re.I)
+    forms = [f(w) for w in words for f in (str, str.upper, str.lower,
+             lambda w: w.replace(" ", " - "), lambda w: w.replace("'", "’") + "s")]
+    text = " and ".join(forms) + " Guinea-Bissauan, Papua New Guineans, South Sudanes"
+    assert table.regex_ci is not None
+    assert [m.span() for m in table.regex_ci.finditer(text)] == \
+        [m.span() for m in plain.finditer(text)]
 
 
 def test_find_all_skips_places_that_only_contain_a_country_word() -> None:

@@ -32,6 +32,9 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+# Cached: the recogniser looks up the same few thousand names (and their loose keys) in
+# every article, and each fold costs a Unicode normalisation and several regexes.
+@lru_cache(maxsize=20_000)
 def norm(name: str) -> str:
     """Lower-case, accent-free, one space between words; "St." == "Saint", "-" == " "."""
     key = strip_accents(name).translate(_QUOTES).lower()
@@ -51,6 +54,7 @@ def _article_re() -> re.Pattern[str]:
     return re.compile(rf"(?:^|(?<= ))(?:{articles}) (?=\w)")
 
 
+@lru_cache(maxsize=20_000)
 def skeleton(name: str) -> str:
     """A loose key under which spellings of one Arabic name meet: no article, no apostrophes,
     no doubled letters, no final -h, "ou" -> "u", "ee" -> "i"."""

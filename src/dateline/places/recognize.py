@@ -108,7 +108,7 @@ class Recognizer:
         self.never_alone = set(feats["never_alone"])
 
     def __call__(self, sdoc: SpacyDoc, dateline: Span | None = None) -> Recognition:
-        text = sdoc.text
+        text = _doc_text(sdoc)
         found: list[Mention] = []
         taken: list[tuple[int, int]] = []
 
@@ -171,7 +171,7 @@ class Recognizer:
                 add(Mention(m.start(), m.end(), word, "abbrev", [(entry, True)], hint="admin1"))
 
     def _countries(self, sdoc: SpacyDoc, taken, add) -> list[tuple[int, int, str]]:
-        text = sdoc.text
+        text = _doc_text(sdoc)
         demonyms = []
         persons = _person_spans(sdoc)
         for start, end, iso in countries.find_all(text):
@@ -253,7 +253,7 @@ class Recognizer:
         S.C." (a town of that name in that state), or "in Greer" / "from Greer" (a town of
         that exact name with at least MIN_POP_GOVERNED people)."""
         towns = [e for e, alt in cands if not alt and e.feature == "city"]
-        if not towns or _HYPHENATED.match(span.doc.text, span.end_char):
+        if not towns or _HYPHENATED.match(_doc_text(span.doc), span.end_char):
             return False  # "Ye" of "Ye-U township" is not the town Ye
         within = self._container_area(span)
         if within is not None:
@@ -265,7 +265,7 @@ class Recognizer:
 
     def _container_area(self, span: SpacySpan) -> tuple[str, str | None] | None:
         """(country, admin1 or None) named right after ", ": "Salina, Kan." -> (US, Kansas)."""
-        text = span.doc.text
+        text = _doc_text(span.doc)
         m = _AFTER_COMMA.match(text, span.end_char)
         if m is None:
             return None
@@ -283,11 +283,19 @@ class Recognizer:
     def _phrases(self, sdoc: SpacyDoc, taken, add) -> None:
         stop = stopwords()
         person_words = self.person_words
+        # A name starts and ends with a capital (`_name_like`): test that on plain strings
+        # first, since building spaCy spans for every n-gram of every sentence is costly.
+        capital = [tok.text[:1].isupper() for tok in sdoc]
         for sent in sdoc.sents:
             i = sent.start
             while i < sent.end:
                 step = 1
+                if not capital[i]:
+                    i += 1
+                    continue
                 for n in range(min(MAX_NGRAM, sent.end - i), 0, -1):
+                    if not capital[i + n - 1]:
+                        continue
                     span = sdoc[i:i + n]
                     if not _name_like(span) or _overlaps(span.start_char, span.end_char, taken):
                         continue
@@ -333,7 +341,7 @@ class Recognizer:
             return
         regex = re.compile(r"(?<![\w])(?:" + "|".join(
             re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?![\w])")
-        for hit in regex.finditer(sdoc.text):
+        for hit in regex.finditer(_doc_text(sdoc)):
             start, end = hit.span()
             if _overlaps(start, end, taken):
                 continue
@@ -482,6 +490,15 @@ def _in_person(span: SpacySpan, exact_ok: bool = False) -> bool:
             exact = start == span.start_char and end == span.end_char
             return not (exact and exact_ok)
     return False
+
+
+def _doc_text(doc: SpacyDoc) -> str:
+    """The document's text, computed once per document (spaCy's `Doc.text` joins every
+    token's text on each access)."""
+    cached = doc.user_data.get("dateline_text")
+    if cached is None:
+        cached = doc.user_data["dateline_text"] = doc.text
+    return cached
 
 
 def _person_spans(doc: SpacyDoc) -> list[tuple[int, int]]:
