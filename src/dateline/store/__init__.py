@@ -69,6 +69,9 @@ PLACE_COLUMNS = ["start", "end", "name", "geonameid", "resolved_name", "latitude
 MERGE_LOCK = 0x0DA7E11F  # PostgreSQL advisory lock id held while a document is merged
 
 
+PLACE_ROWS = 500  # places per INSERT statement
+
+
 class StoreError(OSError):
     """The store cannot be opened or reached (an OSError, so callers that catch file errors
     for a bad `--db` also catch an unreachable server)."""
@@ -127,29 +130,34 @@ class Store:
 
     def has(self, doc: Document) -> bool:
         """True when this exact document (id and text) is already stored."""
-        rows = self.query("SELECT content_hash FROM documents WHERE id = ?", [doc.id])
-        return bool(rows) and rows[0]["content_hash"] == content_hash(doc)
+        return self._stored_hash(doc.id) == content_hash(doc)
+
+    def _stored_hash(self, doc_id: str) -> str | None:
+        rows = self.query("SELECT content_hash FROM documents WHERE id = ?", [doc_id])
+        return rows[0]["content_hash"] if rows else None
 
     def save(self, doc: Document) -> bool:
         """Store a processed document and merge its records; False when already stored
         unchanged."""
         from .. import merge
 
-        if self.has(doc):
+        stored = self._stored_hash(doc.id)
+        if stored == content_hash(doc):
             return False
         out = document_output(doc)
         with self.transaction():
             self.db.lock(MERGE_LOCK)
-            touched = merge.detach_document(self, doc.id)
-            for table, key in (("events", "document_id"), ("places", "document_id"),
-                               ("documents", "id")):
-                self.execute(f"DELETE FROM {table} WHERE {key} = ?", [doc.id])
+            if stored is not None:  # a changed document: its old version goes first
+                touched = merge.detach_document(self, doc.id)
+                for table, key in (("events", "document_id"), ("places", "document_id"),
+                                   ("documents", "id")):
+                    self.execute(f"DELETE FROM {table} WHERE {key} = ?", [doc.id])
             self._insert_document(doc, out)
             for event in out["events"]:
                 self._insert_event(doc.id, event)
-            for i, place in enumerate(out["places"]):
-                self._insert_place(doc.id, i, place)
-            merge.refresh(self, touched)
+            self._insert_places(doc.id, out["places"])
+            if stored is not None:
+                merge.refresh(self, touched)
             if self.merge_on_save:
                 merge.merge_records(self, [e["id"] for e in out["events"]])
         return True
@@ -187,11 +195,18 @@ class Store:
         self.execute(f"INSERT INTO events ({cols}) VALUES ({marks})",
                      [*values, doc_id, sentence, json.dumps(event.get("evidence"))])
 
-    def _insert_place(self, doc_id: str, idx: int, place: dict[str, Any]) -> None:
+    def _insert_places(self, doc_id: str, places: list[dict[str, Any]]) -> None:
+        # One multi-row INSERT: a statement per place was a fifth of the main process's time.
+        if not places:
+            return
         cols = "document_id, idx, start_char, end_char, " + ", ".join(PLACE_COLUMNS[2:])
-        marks = ", ".join("?" * (len(PLACE_COLUMNS) + 2))
-        self.execute(f"INSERT INTO places ({cols}) VALUES ({marks})",
-                     [doc_id, idx, *[place.get(c) for c in PLACE_COLUMNS]])
+        row = "(" + ", ".join("?" * (len(PLACE_COLUMNS) + 2)) + ")"
+        rows = [(doc_id, i, *[place.get(c) for c in PLACE_COLUMNS])
+                for i, place in enumerate(places)]
+        for start in range(0, len(rows), PLACE_ROWS):  # PostgreSQL takes 65,535 parameters
+            part = rows[start:start + PLACE_ROWS]
+            self.execute(f"INSERT INTO places ({cols}) VALUES {', '.join([row] * len(part))}",
+                         [v for r in part for v in r])
 
     def counts(self) -> dict[str, int]:
         return {t: self.query(f"SELECT count(*) AS n FROM {t}")[0]["n"]
