@@ -426,8 +426,8 @@ class EventsStage:
 # Classifier thresholds (calibrated probabilities), chosen on data/gold/dev.jsonl and the
 # corpus's calibration split, never on the held-out sets.
 REJECT_AT = 0.9   # "none" at least this likely: the rules' events in the sentence are dropped
-RETYPE_AT = 0.8   # another sub-type at least this likely: the main event takes it
-CREATE_AT = 0.9   # no rule fired but an event type is at least this likely: code it
+RETYPE_AT = 0.9   # another sub-type at least this likely: the main event takes it
+CREATE_AT = 0.95  # no rule fired but an event type is at least this likely: code it
 
 
 def _default_classifier() -> Classifier | None:
