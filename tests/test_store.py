@@ -131,3 +131,30 @@ def test_placeholders_are_translated_outside_literals_only():
 def test_unreachable_server_is_a_store_error():
     with pytest.raises(StoreError, match="cannot connect to PostgreSQL"):
         Store("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
+
+
+def test_many_places_round_trip_exactly(store):
+    """Places go in as one bulk insert (Arrow on DuckDB, multi-row INSERTs on PostgreSQL):
+    every row comes back as given, unresolved names and mixed int/float values included."""
+    doc = _doc()
+    doc.places = [Place(name=f"Place {i}", start=i, end=i + 5,
+                        geonameid=None if i % 3 else 1000 + i,
+                        latitude=None if i % 3 else 2.0 + i / 7, longitude=45 if i % 2 else 45.5,
+                        country="SO") for i in range(700)]
+    store.save(doc)
+    rows = store.query("SELECT idx, name, geonameid, latitude, longitude FROM places"
+                       " WHERE document_id = ? ORDER BY idx", [doc.id])
+    assert [(r["idx"], r["name"], r["geonameid"]) for r in rows] == [
+        (i, p.name, p.geonameid) for i, p in enumerate(doc.places)]
+    assert [r["latitude"] for r in rows] == [p.latitude for p in doc.places]
+    assert [r["longitude"] for r in rows] == [p.longitude for p in doc.places]
+
+
+def test_bulk_insert_falls_back_when_a_column_mixes_types(tmp_path):
+    from dateline.store.backends import DuckDBBackend
+
+    db = DuckDBBackend(str(tmp_path / "x.duckdb"))
+    db.execute("CREATE TABLE t (a VARCHAR, b INTEGER)")
+    db.insert_rows("t", ["a", "b"], [("x", 1), (2, 2), (None, None)])  # "x" and 2 in one column
+    assert db.query("SELECT a, b FROM t ORDER BY b NULLS LAST") == [
+        {"a": "x", "b": 1}, {"a": "2", "b": 2}, {"a": None, "b": None}]

@@ -41,6 +41,16 @@ class Backend:
         """Run several `;`-separated statements with no parameters (a migration file)."""
         raise NotImplementedError
 
+    def insert_rows(self, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+        """Insert many rows at once: multi-row INSERTs, in parts (PostgreSQL takes at most
+        65,535 parameters a statement)."""
+        mark = "(" + ", ".join("?" * len(columns)) + ")"
+        step = max(1, 60_000 // max(len(columns), 1))
+        for start in range(0, len(rows), step):
+            part = rows[start:start + step]
+            self.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+                         + ", ".join([mark] * len(part)), [v for r in part for v in r])
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         raise NotImplementedError
@@ -83,6 +93,23 @@ class DuckDBBackend(Backend):
 
     def script(self, sql: str) -> None:
         self.con.execute(sql)
+
+    def insert_rows(self, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+        # DuckDB binds Python parameters one by one (~0.01 ms each: 8 ms for an article's
+        # places); an Arrow table is scanned in bulk instead.
+        import pyarrow as pa
+
+        try:
+            data = pa.table({c: pa.array([r[i] for r in rows]) for i, c in enumerate(columns)})
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed types in a column: bind them
+            super().insert_rows(table, columns, rows)
+            return
+        self.con.register("_dateline_rows", data)
+        try:
+            self.con.execute(f"INSERT INTO {table} ({', '.join(columns)}) "
+                             f"SELECT {', '.join(columns)} FROM _dateline_rows")
+        finally:
+            self.con.unregister("_dateline_rows")
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
