@@ -212,3 +212,49 @@ def test_an_intervention_told_next_is_not_undone_by_a_one_sentence_reading():
                         "Hundreds of residents protested in Baidoa on Tuesday. "
                         "Police fired tear gas to disperse the crowd.")
     assert events[0].sub_event_type == "Protest with intervention"
+
+
+# --- which sentences the classifier reads when no rule fired (worth_reading) ---------------
+def _sentence(text: str):
+    return next(Pipeline(["nlp"])(Document(id="t", text=text)).nlp.sents)
+
+
+@pytest.mark.parametrize("text", [
+    "Thousands of people marched to the Plaza de Bolívar on Monday.",  # event word as verb
+    "Thousands of people had joined the march in Churachandpur on Wednesday.",  # verb's object
+    "Houthi fighters moved into the vacated positions the same day.",  # armed actor acting
+])
+def test_a_sentence_using_an_event_word_is_read(text):
+    from dateline.events import EventsStage
+
+    assert EventsStage(classifier=False).worth_reading(_sentence(text))
+
+
+@pytest.mark.parametrize("text", [
+    "The army said the road would reopen on Monday.",  # an actor only reporting
+    "The fire department's budget rose by 4 percent this year.",  # a modifier
+    "The school board will meet on March 9, the agenda shows.",  # a month
+    "Police said the man was taken to a hospital.",  # no cue word at all
+])
+def test_a_sentence_only_mentioning_a_cue_word_is_skipped(text):
+    from dateline.events import EventsStage
+
+    assert not EventsStage(classifier=False).worth_reading(_sentence(text))
+
+
+class _Counting(_Reading):
+    """The stand-in classifier, keeping the sentences it was given."""
+
+    def __init__(self, label: str, p: float) -> None:
+        super().__init__(label, p)
+        self.read: list[str] = []
+
+    def predict(self, texts: list[str]) -> list:
+        self.read.extend(texts)
+        return super().predict(texts)
+
+
+def test_skipped_sentences_never_reach_the_classifier():
+    counting = _Counting("Other", 0.99)
+    _code_with(counting, "The army said the road was closed. The rebels paraded in the square.")
+    assert counting.read == ["The rebels paraded in the square."]
