@@ -15,10 +15,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import WebDriverWait
 
 from dateline.serve import ServeConfig, create_app
-from dateline.serve.browser import chromium, missing_browser, serving
+from dateline.serve.browser import apply_filters, chromium, missing_browser, serving, wait_ready
 from dateline.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,16 +39,8 @@ def shoot(db: str, out: Path, filters: dict[str, str], width: int, height: int) 
         with serving(create_app(store, ServeConfig())) as base, \
                 chromium(width, height) as driver:
             driver.get(base + "/")
-            ready(driver)
-            for name, value in filters.items():
-                box = driver.find_element("name", name)
-                if box.tag_name == "select":
-                    Select(box).select_by_visible_text(value)
-                else:
-                    box.send_keys(value)
-            driver.execute_script("document.body.dataset.ready = 'no'")
-            driver.find_element("id", "apply").click()
-            ready(driver)
+            wait_ready(driver)
+            apply_filters(driver, filters)
             rows = driver.find_elements("css selector", "#events tbody tr")
             if not rows:
                 sys.exit("error: no event matches these filters")
@@ -63,11 +55,6 @@ def shoot(db: str, out: Path, filters: dict[str, str], width: int, height: int) 
             driver.save_screenshot(str(out))
     finally:
         store.close()
-
-
-def ready(driver) -> None:
-    WebDriverWait(driver, 60).until(
-        lambda d: d.find_element("css selector", "body").get_attribute("data-ready") == "yes")
 
 
 def main() -> None:

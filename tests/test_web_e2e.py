@@ -9,7 +9,7 @@ import pytest
 from serve_fixtures import PALMYRA_SENTENCE, fill, merged
 
 from dateline.serve import ServeConfig, create_app
-from dateline.serve.browser import chromium, missing_browser, serving
+from dateline.serve.browser import apply_filters, chromium, missing_browser, serving, wait_ready
 from dateline.store import Store
 
 WHY = missing_browser()
@@ -53,8 +53,7 @@ def wait(driver, condition, timeout=20):
 
 def open_page(driver, base):
     driver.get(base + "/")
-    wait(driver, lambda d: d.find_element("css selector", "body").get_attribute(
-        "data-ready") == "yes")
+    wait_ready(driver, timeout=20)
 
 
 def rows(driver):
@@ -62,22 +61,7 @@ def rows(driver):
 
 
 def apply(driver, **fields):
-    """Fill the filter form as given (other fields emptied) and wait for the new results."""
-    from selenium.webdriver.support.ui import Select
-
-    for box in driver.find_elements("css selector", "#filters input[type=text],"
-                                    " #filters input[type=search], #filters input[type=date]"):
-        box.clear()
-    for name, value in fields.items():
-        box = driver.find_element("name", name)
-        if box.tag_name == "select":
-            Select(box).select_by_visible_text(value)
-        else:
-            box.send_keys(value)
-    driver.execute_script("document.body.dataset.ready = 'no'")
-    driver.find_element("id", "apply").click()
-    wait(driver, lambda d: d.find_element("css selector", "body").get_attribute(
-        "data-ready") == "yes")
+    apply_filters(driver, fields, timeout=20)
 
 
 def open_event(driver, row_text):

@@ -79,3 +79,30 @@ def chromium(width: int = 1400, height: int = 900) -> Iterator[Any]:
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def wait_ready(driver: Any, timeout: float = 60) -> None:
+    """Wait until the page says it has drawn its results (`<body data-ready="yes">`)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, timeout).until(
+        lambda d: d.find_element("css selector", "body").get_attribute("data-ready") == "yes")
+
+
+def apply_filters(driver: Any, fields: dict[str, str], timeout: float = 60) -> None:
+    """Fill the filter form as given (other text fields emptied), apply it and wait for the
+    new results."""
+    from selenium.webdriver.support.ui import Select
+
+    for box in driver.find_elements("css selector", "#filters input[type=text],"
+                                    " #filters input[type=search], #filters input[type=date]"):
+        box.clear()
+    for name, value in fields.items():
+        box = driver.find_element("name", name)
+        if box.tag_name == "select":
+            Select(box).select_by_visible_text(value)
+        else:
+            box.send_keys(value)
+    driver.execute_script("document.body.dataset.ready = 'no'")
+    driver.find_element("id", "apply").click()
+    wait_ready(driver, timeout)
