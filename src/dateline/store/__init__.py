@@ -144,20 +144,26 @@ class Store:
         out = document_output(doc)
         with self.transaction():
             self.db.lock(MERGE_LOCK)
-            if stored is not None:  # a changed document: its old version goes first
-                touched = merge.detach_document(self, doc.id)
-                for table, key in (("events", "document_id"), ("places", "document_id"),
-                                   ("documents", "id")):
-                    self.execute(f"DELETE FROM {table} WHERE {key} = ?", [doc.id])
+            # A changed document's old version goes first; a new one has none to remove.
+            touched = self._remove(doc.id) if stored is not None else []
             self._insert_document(doc, out)
             for event in out["events"]:
                 self._insert_event(doc.id, event)
             self._insert_places(doc.id, out["places"])
-            if stored is not None:
-                merge.refresh(self, touched)
+            merge.refresh(self, touched)
             if self.merge_on_save:
                 merge.merge_records(self, [e["id"] for e in out["events"]])
         return True
+
+    def _remove(self, doc_id: str) -> list[str]:
+        """Delete a stored document and its records; the merged events it was part of."""
+        from .. import merge
+
+        touched = merge.detach_document(self, doc_id)
+        for table, key in (("events", "document_id"), ("places", "document_id"),
+                           ("documents", "id")):
+            self.execute(f"DELETE FROM {table} WHERE {key} = ?", [doc_id])
+        return touched
 
     def merge_pending(self) -> int:
         """Merge records not yet in any merged event (a store written before merging existed,
