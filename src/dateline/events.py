@@ -28,6 +28,7 @@ from spacy.tokens import Token
 
 from . import actors, classify
 from .classify import NONE, Classifier, Prediction
+from .nlp import lemma
 from .records import SUB_TO_TYPE, Document, Event, Span
 
 LEXICON_DIR = Path(__file__).parent / "data" / "lexicons"
@@ -263,12 +264,14 @@ class EventsStage:
         text = sent.text
         found: list[Match] = []
         for rule in self.lexicon.rules:
-            if rule.needs and not rule.needs.search(text):
+            # The rule's own words first: most sentences have none, and its conditions cost
+            # as much to test.
+            hits = list(rule.pattern.finditer(text))
+            if not hits or (rule.needs and not rule.needs.search(text)) \
+                    or (rule.unless and rule.unless.search(text)):
                 continue
-            if rule.unless and rule.unless.search(text):
-                continue
-            for m in rule.pattern.finditer(text):
-                found.append(Match(rule, sent.start_char + m.start(), sent.start_char + m.end()))
+            found.extend(Match(rule, sent.start_char + m.start(), sent.start_char + m.end())
+                         for m in hits)
         found.sort(key=lambda m: (-m.rule.weight, m.start))
         return found
 
@@ -288,10 +291,11 @@ class EventsStage:
         """The sentence's event, and a second one when another clause reports a different
         kind of event by a named actor ("settlers rampaged ..., hours after a gunman shot dead
         two men")."""
-        if self._is_non_event(sent.text):
+        matches = self.matches(sent)
+        if not matches or self._is_non_event(sent.text):
             return []
         found: list[tuple[Event, Token | None, set[str]]] = []
-        for match in self.matches(sent):
+        for match in matches:
             trigger = _trigger_token(doc, match)
             if trigger is None or _in_support_phrase(trigger) or _denied(trigger) \
                     or _state_not_event(doc, match):
@@ -388,11 +392,11 @@ class EventsStage:
             if any(k.dep_ == "aux" and k.lower_ in MODALS for k in kids):
                 return "plan"
             if tok.i == verb.i == trigger.i and any(k.tag_ == "TO" for k in kids) \
-                    and tok.head.lemma_ not in ONGOING:
+                    and lemma(tok.head) not in ONGOING:
                 return "plan"  # "used by the military to attack Tigray": a purpose
             if any(k.dep_ == "mark" and k.lower_ in ("if", "unless") for k in kids):
                 return "plan"
-            if tok.i != verb.i and tok.lemma_ in PLAN_LEMMAS and verb.dep_ in ("xcomp", "ccomp"):
+            if tok.i != verb.i and verb.dep_ in ("xcomp", "ccomp") and lemma(tok) in PLAN_LEMMAS:
                 return "plan"
         if verb is not None and _generic_present(verb):
             return "generic"
@@ -485,7 +489,7 @@ def _cue_tokens(sent: SpacySpan, cues: re.Pattern[str]) -> list[Token]:
 
 def _event_word(tok: Token, says: frozenset[str]) -> bool:
     if tok.pos_ == "VERB":
-        return tok.lemma_ not in says
+        return lemma(tok) not in says
     if tok.pos_ not in ("NOUN", "PROPN") or tok.ent_type_ == "DATE":
         return False  # adjectives ("sexual health") and months ("March 9") tell no event
     if tok.dep_ == "ROOT":
@@ -494,7 +498,7 @@ def _event_word(tok: Token, says: frozenset[str]) -> bool:
 
 
 def _doing(verb: Token, says: frozenset[str]) -> bool:
-    return verb.pos_ == "VERB" and verb.lemma_ not in says
+    return verb.pos_ == "VERB" and lemma(verb) not in says
 
 
 def _governor(tok: Token) -> Token:
@@ -580,7 +584,7 @@ def _denied(trigger: Token) -> bool:
     noun_like = trigger.pos_ == "NOUN" or trigger.tag_ == "VBG"  # "fled fighting"
     governor = _governing_verb(trigger.head if trigger.pos_ == "VERB" else trigger)
     return trigger.dep_ in ("dobj", "pobj") and governor is not None and governor.i != trigger.i \
-        and governor.lemma_ in NOT_HAPPENING and noun_like
+        and lemma(governor) in NOT_HAPPENING and noun_like
 
 
 KILL_LEMMAS = {"kill", "wound", "injure", "target", "hit", "strike", "murder", "maim"}
@@ -591,14 +595,16 @@ def _claimant(sent: SpacySpan) -> list[Token]:
     "X claimed responsibility", "the attackers, blamed on the CODECO militia", "officials
     blamed X"."""
     for tok in sent:
-        if tok.lemma_ == "claim":
+        if tok.lower_[:5] not in ("claim", "blame", "attri"):
+            continue  # no form of the three verbs (a lemma costs more than this test)
+        if lemma(tok) == "claim":
             by = _pobj(tok, "by")
             if by:
                 return by[:1]
             subj = _children(tok, "nsubj")
             if subj and any(c.lower_ == "responsibility" for c in tok.subtree):
                 return subj[:1]
-        elif tok.lemma_ in ("blame", "attribute"):
+        elif lemma(tok) in ("blame", "attribute"):
             found = _pobj(tok, "on", "to") or _children(tok, "nsubjpass") or [
                 o for o in _children(tok, "dobj") if _looks_like_actor(o)]
             found = [t for t in found if _looks_like_actor(t) and _kind([t]) in (1, 2, 3, 4, 8)]
@@ -630,7 +636,7 @@ def _story_claimant(trigger: Token) -> list[Token]:
 def _victims(sent: SpacySpan) -> list[Token]:
     """Whom the violence hit: the object of "killing ..." / subject of "were killed"."""
     for tok in sent:
-        if tok.lemma_ not in KILL_LEMMAS or tok.pos_ != "VERB":
+        if tok.pos_ != "VERB" or lemma(tok) not in KILL_LEMMAS:
             continue
         found = _children(tok, "nsubjpass") or _children(tok, "dobj")
         found = [t for t in found if _looks_like_actor(t)]
@@ -671,7 +677,7 @@ def _generic_present(verb: Token) -> bool:
 def _in_support_phrase(tok: Token) -> bool:
     """True for triggers inside "backed by ...", "bolstered by ..." phrases."""
     for anc in tok.ancestors:
-        if anc.lemma_ in SUPPORT_LEMMAS and anc.dep_ in ("acl", "advcl", "amod", "relcl"):
+        if anc.dep_ in ("acl", "advcl", "amod", "relcl") and lemma(anc) in SUPPORT_LEMMAS:
             return True
     return False
 
@@ -726,7 +732,7 @@ def _verb_roles(verb: Token, roles: Roles, territorial: bool) -> None:
     if not roles.actor2 and territorial:
         roles.actor2 = _from_in_subtree(verb)
     allies = [c for t in roles.actor1 for c in t.conjuncts]
-    if allies and not roles.actor2 and verb.lemma_ in RECIPROCAL:
+    if allies and not roles.actor2 and lemma(verb) in RECIPROCAL:
         # "The army and the RSF fought": the two sides, not allies.
         roles.actor2, allies = allies[:1], allies[1:]
     roles.assoc1.extend(allies)
@@ -747,7 +753,7 @@ def _noun_roles(noun: Token, roles: Roles, light_verbs: set[str], territorial: b
         roles.actor1 = [m for m in _children(noun, "amod", "compound", "nmod")
                         if m.ent_type_ in ("NORP", "GPE", "ORG") and _looks_like_actor(m)]
     head = noun.head
-    if not roles.actor1 and noun.dep_ == "dobj" and head.lemma_ in light_verbs:
+    if not roles.actor1 and noun.dep_ == "dobj" and lemma(head) in light_verbs:
         roles.actor1 = _subject(head)
     if noun.dep_ == "nsubj" and head.pos_ == "VERB":  # "an air strike killed five civilians"
         roles.actor2 = roles.actor2 or [o for o in _children(head, "dobj") if _looks_like_actor(o)]
@@ -775,7 +781,7 @@ def _support_actors(trigger: Token, actor1: list[Token]) -> list[Token]:
     anchors = [*actor1, verb, trigger]
     for anchor in anchors:
         for child in anchor.children:
-            if child.lemma_ in SUPPORT_LEMMAS and child.dep_ in ("acl", "advcl", "amod", "relcl"):
+            if child.dep_ in ("acl", "advcl", "amod", "relcl") and lemma(child) in SUPPORT_LEMMAS:
                 found.extend(_pobj(child, "by"))
             if child.dep_ == "prep" and child.lower_ == "alongside":
                 found.extend(_children(child, "pobj"))
@@ -803,9 +809,9 @@ def _resolve_pronoun(tok: Token) -> Token:
 def _looks_like_actor(tok: Token) -> bool:
     if PLACE_NOUNS.fullmatch(tok.lower_):  # "cede several villages": a place, not people
         return False
-    if CIVILIAN_SITES.fullmatch(tok.lemma_.lower()):  # "stormed the Government ... School"
+    if CIVILIAN_SITES.fullmatch(lemma(tok).lower()):  # "stormed the Government ... School"
         return False
-    if WEAPONS.fullmatch(tok.lemma_.lower()) and not any(
+    if WEAPONS.fullmatch(lemma(tok).lower()) and not any(
             c.dep_ in ("amod", "compound", "poss", "nmod") and c.ent_type_ in ("NORP", "GPE", "ORG")
             for c in tok.children):
         return False  # "rockets fired from Gaza" names no one; "a Turkish drone" does
@@ -932,7 +938,7 @@ def _violence(roles: Roles, sent: SpacySpan, trigger: Token) -> str | None:
         return weapon
     target = _kind(roles.actor2)
     agent = _kind(roles.actor1)
-    if target is None and any(CIVILIAN_SITES.fullmatch(t.lemma_.lower())
+    if target is None and any(CIVILIAN_SITES.fullmatch(lemma(t).lower())
                               for t in _children(trigger, "dobj") + _pobj(trigger, "on", "at")):
         target = 7  # "stormed a school", "an attack on a market"
     if target in (5, 6, 7) and agent == 5:

@@ -10,6 +10,7 @@ from spacy.tokens import Doc as SpacyDoc
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
+from ..nlp import lemma
 from ..records import Span
 from .gazetteer import Gazetteer
 from .names import features
@@ -52,7 +53,7 @@ def _is_source(span: SpacySpan) -> bool:
         return False
     governor = tok.head.head
     if governor.pos_ in ("VERB", "AUX"):
-        return governor.lemma_.lower() in verbs
+        return lemma(governor).lower() in verbs
     return governor.lower_ in nouns
 
 
