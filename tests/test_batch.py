@@ -16,6 +16,7 @@ import pytest
 
 from dateline import batch
 from dateline.batch import LocalEngine, chunked
+from dateline.cli.extract import STORE_BATCH
 from dateline.records import Document
 
 TOWNS = ["Gao", "Mopti", "Kidal", "Timbuktu", "Bamako", "Sikasso", "Kayes", "Segou"]
@@ -120,9 +121,14 @@ def snapshot(db: Path) -> dict[str, list[tuple]]:
         con.close()
 
 
+def _lines(path: Path) -> int:
+    return path.read_text(errors="replace").count("\n") if path.exists() else 0
+
+
 def test_kill_9_then_resume_gives_the_uninterrupted_store(tmp_path):
+    n = 3 * STORE_BATCH  # the store takes whole batches: room to kill after one, before the end
     corpus = tmp_path / "stories.jsonl"
-    corpus.write_text("".join(json.dumps(story(i)) + "\n" for i in range(40)))
+    corpus.write_text("".join(json.dumps(story(i)) + "\n" for i in range(n)))
 
     full = _extract(corpus, tmp_path / "full.duckdb", tmp_path / "full.jsonl")
     assert full.wait(timeout=240) == 0, full.stderr.read()
@@ -130,15 +136,17 @@ def test_kill_9_then_resume_gives_the_uninterrupted_store(tmp_path):
     killed_db, killed_out = tmp_path / "killed.duckdb", tmp_path / "killed.jsonl"
     victim = _extract(corpus, killed_db, killed_out)
     deadline = time.monotonic() + 180
-    # The output is buffered: once some of it reaches the disk, several documents are stored.
-    while (not killed_out.exists() or killed_out.stat().st_size == 0) \
-            and time.monotonic() < deadline and victim.poll() is None:
-        time.sleep(0.05)
+    # The store lags the output by up to a batch, and the output is buffered: once more lines
+    # than a batch reach the disk, the first batch is stored.
+    while _lines(killed_out) <= STORE_BATCH and time.monotonic() < deadline \
+            and victim.poll() is None:
+        time.sleep(0.02)
     assert victim.poll() is None, "the run ended before it could be killed"
     os.kill(victim.pid, signal.SIGKILL)
     victim.wait(timeout=30)
     partial = snapshot(killed_db)["documents"]
-    assert 0 < len(partial) < 40, "not killed mid-run"
+    assert 0 < len(partial) < n, "not killed mid-run"
+    assert len(partial) % STORE_BATCH == 0  # a batch killed mid-transaction is rolled back
 
     resumed = _extract(corpus, killed_db, tmp_path / "resumed.jsonl", "--resume")
     assert resumed.wait(timeout=240) == 0, resumed.stderr.read()
@@ -147,4 +155,4 @@ def test_kill_9_then_resume_gives_the_uninterrupted_store(tmp_path):
     assert snapshot(killed_db) == snapshot(tmp_path / "full.duckdb")
     resumed_ids = [json.loads(line)["id"] for line in
                    (tmp_path / "resumed.jsonl").read_text().splitlines()]
-    assert len(resumed_ids) == 40 - len(partial)  # nothing coded twice
+    assert len(resumed_ids) == n - len(partial)  # nothing coded twice

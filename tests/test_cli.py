@@ -1,6 +1,7 @@
 """The command line as a user meets it: real files, real store, one-line errors."""
 
 import json
+from io import StringIO
 
 import duckdb
 import pytest
@@ -119,3 +120,57 @@ def test_min_confidence_drops_less_confident_events(runner, tmp_path):
         outs.append(json.loads(out.read_text())["events"])
     assert outs[0] and all(e["confidence"] < 1 for e in outs[0])
     assert outs[1] == []
+
+
+def _coded(n: int, bad: int | None = None) -> list:
+    """Coded documents as the engine returns them; `bad` holds text no store takes (a lone
+    surrogate, as a JSON input's "\\ud800" decodes to)."""
+    from test_store import record_doc
+
+    return [record_doc(f"d{i}", f"Troops retook Afgooye, story {i}."
+                       + (" \ud800" if i == bad else "")) for i in range(n)]
+
+
+def _passthrough(docs):
+    return iter(docs)
+
+
+class Kept(StringIO):
+    """An output that keeps what was written after `_run` closes it."""
+
+    def close(self) -> None:
+        self.text = self.getvalue()
+        super().close()
+
+
+def test_extract_stores_in_batches_and_a_bad_document_costs_only_itself(
+        tmp_path, monkeypatch, capsys):
+    from dateline.cli import extract
+    from dateline.store import Store
+
+    monkeypatch.setattr(extract, "STORE_BATCH", 4)  # 10 documents: batches of 4, 4 and 2
+    docs, out = _coded(10, bad=5), Kept()
+    stats = extract._run(docs, "jsonl", out, Store(tmp_path / "s.duckdb"), _passthrough)
+    assert [json.loads(x)["id"] for x in out.text.splitlines()] == \
+        [f"d{i}" for i in range(10)]  # every document written out, in input order
+    assert (stats["stored"], stats["events"], stats["errors"]) == (9, 9, 1)
+    assert docs[5].errors[0].startswith("output: InvalidInputException: ")
+    assert "error d5: output: InvalidInputException" in capsys.readouterr().err
+    with Store(tmp_path / "alone.duckdb") as alone:
+        for doc in _coded(10):
+            if doc.id != "d5":
+                alone.save(doc)
+        want = alone.counts(), alone.query("SELECT id, n_sources FROM merged_events")
+    with Store(tmp_path / "s.duckdb") as store:
+        assert (store.counts(), store.query("SELECT id, n_sources FROM merged_events")) == want
+    assert want[1] == [{"id": "ev-d0-1", "n_sources": 9}]
+
+
+def test_extract_without_a_store_counts_every_event():
+    from dateline.cli import extract
+
+    out = Kept()
+    stats = extract._run(_coded(5), "jsonl", out, None, _passthrough)
+    assert (stats["documents"], stats["events"], stats["stored"], stats["errors"]) == \
+        (5, 5, 0, 0)
+    assert len(out.text.splitlines()) == 5

@@ -149,3 +149,84 @@ def test_many_places_round_trip_exactly(store):
     assert [r["latitude"] for r in rows] == [p.latitude for p in doc.places]
     assert [r["longitude"] for r in rows] == [p.longitude for p in doc.places]
 
+
+
+TIMES = {"stored_at", "created_at", "updated_at", "joined_at", "applied_at"}
+
+
+def table_rows(store: Store) -> dict[str, list[str]]:
+    """Every stored row, order-independent, without the time it was written."""
+    return {t: sorted(repr(sorted((k, str(v)) for k, v in row.items() if k not in TIMES))
+                      for row in store.query(f"SELECT * FROM {t}"))
+            for t in ("documents", "events", "places", "merged_events", "merged_members")}
+
+
+def merge_corpus() -> list[Document]:
+    """Documents that merge, repeat, change and split: what `save_many` must get right."""
+    takeover = {"sub": "Non-state actor overtakes territory", "actor1": "Al Shabaab"}
+    retaken = {"day": dt.date(2019, 5, 20)}
+    changed = record_doc("b", "Troops retook Afgooye, killing three.", event_id="b2-1",
+                         fatalities=3, **retaken)
+    return [
+        record_doc("a", "Al Shabaab seized Afgooye.", **takeover),
+        record_doc("b", "Troops retook Afgooye.", fatalities=2, **retaken),
+        record_doc("c", "Soldiers recaptured Afgooye.", fatalities=4, **retaken),
+        record_doc("d", "The army took back Afgooye East.", place="Afgooye East", **retaken),
+        record_doc("e", "Fighting in Baidoa.", sub="Armed clash", place="Baidoa",
+                   actor2="Al Shabaab", fatalities=5),
+        changed,  # replaces "b": the event it founded keeps c and d, then b joins again
+        record_doc("c", "Soldiers recaptured Afgooye.", fatalities=4, **retaken),  # unchanged
+        record_doc("f", "Two events in one story.", extra=[
+            record_doc("f", "x", event_id="f-2", place="Baidoa", sub="Armed clash",
+                       actor2="Al Shabaab").events[0]], **retaken),
+        Document(id="g", text="Nothing happened.", published=dt.date(2019, 5, 21)),
+        changed.model_copy(deep=True),  # the same change again: nothing to do
+    ]
+
+
+@pytest.mark.parametrize("size", [1, 3, 100])
+def test_save_many_gives_the_store_of_saving_one_by_one(store_target, tmp_path, size):
+    reference = str(tmp_path / "one_by_one.duckdb")
+    with Store(reference) as alone:
+        expected = [alone.save(doc) for doc in merge_corpus()]
+        want = table_rows(alone)
+    docs = merge_corpus()
+    with Store(store_target) as store:
+        got = [new for i in range(0, len(docs), size)
+               for new in store.save_many(docs[i:i + size])]
+        assert got == expected == [True] * 6 + [False, True, True, False]
+        assert table_rows(store) == want
+        merged = store.query("SELECT n_sources, fatalities FROM merged_events"
+                             " WHERE n_sources > 1 ORDER BY n_sources")
+    # e and f's second event; b (its changed toll: 3, not 2), c, d and f: one retaking.
+    assert merged == [{"n_sources": 2, "fatalities": 5}, {"n_sources": 4, "fatalities": 3}]
+
+
+def test_a_failed_batch_leaves_nothing_behind(store):
+    store.save(record_doc("a", "Troops retook Afgooye."))
+    batch = [record_doc("b", "Soldiers recaptured Afgooye."),
+             record_doc("c", "A lone surrogate \ud800 cannot be stored."),
+             record_doc("a", "Troops retook Afgooye, changed.", event_id="a2-1")]
+    before = table_rows(store)
+    with pytest.raises(Exception):  # noqa: B017 - each backend has its own error type
+        store.save_many(batch)
+    assert table_rows(store) == before
+    assert store.save_many([batch[0], batch[2]]) == [True, True]  # still usable
+
+
+@pytest.mark.parametrize("rows", [
+    [("it's", "2019-05-14", 1, None), ("b", None, 2.5, 2**40)],  # Arrow takes these
+    [("x", "2019-05-14", 1, None), (7, None, 2.5, 3)],  # text and a number: the generic path
+])
+def test_duckdb_bulk_insert_stores_what_row_parameters_store(rows):
+    from dateline.store.backends import Backend, DuckDBBackend
+
+    got = []
+    for insert in (DuckDBBackend.insert_rows, Backend.insert_rows):
+        db = DuckDBBackend(":memory:")
+        db.execute("CREATE TABLE t (a VARCHAR, d DATE, x DOUBLE, n BIGINT)")
+        insert(db, "t", ["a", "d", "x", "n"], rows)
+        got.append(db.query("SELECT * FROM t ORDER BY d NULLS LAST"))
+        db.close()
+    assert got[0] == got[1] and len(got[0]) == 2
+    assert got[0][0]["d"] == dt.date(2019, 5, 14)

@@ -8,6 +8,8 @@ Documents are keyed by their id and a hash of their text: storing the same docum
 nothing the second time, and a changed document replaces its earlier version in one transaction.
 In that same transaction the document's records join the merged events they report (or found
 new ones; see `dateline.merge`), so a re-run or a crash never duplicates an event.
+`Store.save_many(docs)` stores a batch in one transaction (a statement per table, one commit)
+and leaves exactly the store that saving them one by one, in order, leaves.
 
 Schema contract (column names are stable; later migrations only add):
 
@@ -64,6 +66,8 @@ EVENT_COLUMNS = [
     "country", "admin1", "admin2", "location", "geonameid", "latitude", "longitude",
     "geo_precision", "fatalities", "confidence",
 ]
+DOCUMENT_COLUMNS = ["id", "content_hash", "url", "title", "published", "published_source",
+                    "outlet", "agency", "dateline", "text", "errors", "n_events"]
 PLACE_COLUMNS = ["start", "end", "name", "geonameid", "resolved_name", "latitude", "longitude",
                  "country", "admin1", "admin2", "feature", "role", "confidence"]
 MERGE_LOCK = 0x0DA7E11F  # PostgreSQL advisory lock id held while a document is merged
@@ -127,33 +131,71 @@ class Store:
 
     def has(self, doc: Document) -> bool:
         """True when this exact document (id and text) is already stored."""
-        return self._stored_hash(doc.id) == content_hash(doc)
+        return self._stored_hashes([doc.id]).get(doc.id) == content_hash(doc)
 
-    def _stored_hash(self, doc_id: str) -> str | None:
-        rows = self.query("SELECT content_hash FROM documents WHERE id = ?", [doc_id])
-        return rows[0]["content_hash"] if rows else None
+    def _stored_hashes(self, doc_ids: list[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for i in range(0, len(doc_ids), 500):
+            chunk = doc_ids[i:i + 500]
+            marks = ", ".join("?" * len(chunk))
+            found.update((r["id"], r["content_hash"]) for r in self.query(
+                f"SELECT id, content_hash FROM documents WHERE id IN ({marks})", chunk))
+        return found
 
     def save(self, doc: Document) -> bool:
         """Store a processed document and merge its records; False when already stored
         unchanged."""
-        from .. import merge
+        return self.save_many([doc])[0]
 
-        stored = self._stored_hash(doc.id)
-        if stored == content_hash(doc):
-            return False
-        out = document_output(doc)
+    def save_many(self, docs: Sequence[Document]) -> list[bool]:
+        """Store processed documents in one transaction, in order; for each, False when it was
+        already stored unchanged.
+
+        The store ends exactly as if each document were saved alone, in the same order: merging
+        only sees records that are in `merged_members`, so a document's rows can go in before
+        earlier documents are merged; a changed document's old version, which merging does see,
+        leaves only after the documents before it are merged (a new `_segments` part)."""
+        docs = list(docs)
+        if not docs:
+            return []
+        saved: list[bool] = []
         with self.transaction():
             self.db.lock(MERGE_LOCK)
-            # A changed document's old version goes first; a new one has none to remove.
-            touched = self._remove(doc.id) if stored is not None else []
-            self._insert_document(doc, out)
-            for event in out["events"]:
-                self._insert_event(doc.id, event)
-            self._insert_places(doc.id, out["places"])
-            merge.refresh(self, touched)
-            if self.merge_on_save:
-                merge.merge_records(self, [e["id"] for e in out["events"]])
-        return True
+            known = self._stored_hashes(list(dict.fromkeys(d.id for d in docs)))
+            todo: list[tuple[Document, bool]] = []
+            for doc in docs:
+                digest, old = content_hash(doc), known.get(doc.id)
+                saved.append(old != digest)
+                if old != digest:
+                    todo.append((doc, old is not None))
+                    known[doc.id] = digest  # a later copy in this batch compares with this one
+            for part in _segments(todo):
+                self._save_part(part)
+        return saved
+
+    def _save_part(self, part: list[tuple[Document, bool]]) -> None:
+        """Documents of which only the first may replace a stored version: remove it, insert
+        all (a statement per table: the store's cost is per statement, not per row), merge in
+        order."""
+        from .. import merge
+
+        first, replaces = part[0]
+        # `refresh` reads only merged members, so it may run before the inserts (`save` used
+        # to run it after: the same result).
+        merge.refresh(self, self._remove(first.id) if replaces else [])
+        outs = [(doc, document_output(doc)) for doc, _ in part]
+        self.db.insert_rows("documents", DOCUMENT_COLUMNS,
+                            [_document_row(doc, out) for doc, out in outs])
+        self.db.insert_rows("events", [*EVENT_COLUMNS, "document_id", "sentence", "evidence"],
+                            [_event_row(doc.id, e) for doc, out in outs for e in out["events"]])
+        self.db.insert_rows("places", ["document_id", "idx", "start_char", "end_char",
+                                       *PLACE_COLUMNS[2:]],
+                            [(doc.id, i, *[place.get(c) for c in PLACE_COLUMNS])
+                             for doc, out in outs for i, place in enumerate(out["places"])])
+        if self.merge_on_save:
+            # One call for the part's records in document order merges each exactly as a call
+            # per document would: records are merged one at a time either way.
+            merge.merge_records(self, [e["id"] for _, out in outs for e in out["events"]])
 
     def _remove(self, doc_id: str) -> list[str]:
         """Delete a stored document and its records; the merged events it was part of."""
@@ -179,36 +221,35 @@ class Store:
             merge.merge_records(self, ids)
         return len(ids)
 
-    def _insert_document(self, doc: Document, out: dict[str, Any]) -> None:
-        self.execute(
-            "INSERT INTO documents (id, content_hash, url, title, published, published_source,"
-            " outlet, agency, dateline, text, errors, n_events) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            [doc.id, content_hash(doc), out["url"], out["title"], out["published"],
-             out["published_source"], out["outlet"], out["agency"], out["dateline"], doc.text,
-             json.dumps(out["errors"]), len(out["events"])],
-        )
-
-    def _insert_event(self, doc_id: str, event: dict[str, Any]) -> None:
-        values = [event.get(c) for c in EVENT_COLUMNS]
-        for col in ("assoc_actor_1", "assoc_actor_2"):
-            values[EVENT_COLUMNS.index(col)] = "; ".join(event.get(col) or [])
-        sentence = (event.get("sentence") or {}).get("text")
-        cols = ", ".join([*EVENT_COLUMNS, "document_id", "sentence", "evidence"])
-        marks = ", ".join("?" * (len(EVENT_COLUMNS) + 3))
-        self.execute(f"INSERT INTO events ({cols}) VALUES ({marks})",
-                     [*values, doc_id, sentence, json.dumps(event.get("evidence"))])
-
-    def _insert_places(self, doc_id: str, places: list[dict[str, Any]]) -> None:
-        # Multi-row INSERTs: a statement per place cost ~5 ms an article more.
-        if places:
-            cols = ["document_id", "idx", "start_char", "end_char", *PLACE_COLUMNS[2:]]
-            self.db.insert_rows("places", cols, [
-                (doc_id, i, *[place.get(c) for c in PLACE_COLUMNS])
-                for i, place in enumerate(places)])
-
     def counts(self) -> dict[str, int]:
         return {t: self.query(f"SELECT count(*) AS n FROM {t}")[0]["n"]
                 for t in ("documents", "events", "places", "merged_events")}
+
+
+def _segments(todo: list[tuple[Document, bool]]) -> Iterator[list[tuple[Document, bool]]]:
+    """Split (document, replaces a stored version) pairs before every replacing document."""
+    part: list[tuple[Document, bool]] = []
+    for item in todo:
+        if item[1] and part:
+            yield part
+            part = []
+        part.append(item)
+    if part:
+        yield part
+
+
+def _document_row(doc: Document, out: dict[str, Any]) -> tuple[Any, ...]:
+    return (doc.id, content_hash(doc), out["url"], out["title"], out["published"],
+            out["published_source"], out["outlet"], out["agency"], out["dateline"], doc.text,
+            json.dumps(out["errors"]), len(out["events"]))
+
+
+def _event_row(doc_id: str, event: dict[str, Any]) -> tuple[Any, ...]:
+    values = [event.get(c) for c in EVENT_COLUMNS]
+    for col in ("assoc_actor_1", "assoc_actor_2"):
+        values[EVENT_COLUMNS.index(col)] = "; ".join(event.get(col) or [])
+    sentence = (event.get("sentence") or {}).get("text")
+    return (*values, doc_id, sentence, json.dumps(event.get("evidence")))
 
 
 def _connect(target: str) -> Backend:

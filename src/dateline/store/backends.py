@@ -94,6 +94,27 @@ class DuckDBBackend(Backend):
     def script(self, sql: str) -> None:
         self.con.execute(sql)
 
+    def insert_rows(self, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+        """Through an Arrow table: DuckDB binds each `?` of a multi-row INSERT slowly (270 rows
+        of places: ~100 ms, against ~5 ms for an Arrow scan). Values Arrow cannot type (a
+        column mixing text and numbers, a lone surrogate) take the generic path, which leaves
+        DuckDB to judge them as before."""
+        import pyarrow as pa
+
+        if not rows:
+            return
+        try:
+            data = pa.table({f"c{i}": [r[i] for r in rows] for i in range(len(columns))})
+        except (pa.ArrowException, ValueError, TypeError, OverflowError):
+            super().insert_rows(table, columns, rows)
+            return
+        self.con.register("dateline_rows", data)
+        try:
+            self.con.execute(f"INSERT INTO {table} ({', '.join(columns)})"
+                             " SELECT * FROM dateline_rows")
+        finally:
+            self.con.unregister("dateline_rows")
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         if self._depth:  # nested: the outer transaction commits or rolls back
