@@ -1,7 +1,10 @@
 """The event coder on single sentences: type, roles, mood. Real spaCy parses, no mocks."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from dateline.events import fold, load_lexicon
 from dateline.pipeline import Pipeline
 from dateline.records import Document
 
@@ -258,3 +261,30 @@ def test_skipped_sentences_never_reach_the_classifier():
     counting = _Counting("Other", 0.99)
     _code_with(counting, "The army said the road was closed. The rebels paraded in the square.")
     assert counting.read == ["The rebels paraded in the square."]
+
+
+# --- matching lowercased text (fold) finds what case-insensitive matching finds -------------
+
+PIECES = ["Gunmen ", "KILLED ", "killed", " ", "attack", "IED", "ieds ", "Troops", "shelled ",
+          "’", "“", ".", ",", "-", "K", "k", "S", "ſ", "ı", "İ", "K", "é", "É", "ß", "ẞ",
+          "storm", "ed ", "rall", "ies", "marched", "\n", "ǅ", "Ω"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
+def test_folded_matching_equals_case_insensitive_matching(text):
+    lexicon = load_lexicon()
+    folded = fold(text)
+    assert all(r.folded is not None for r in lexicon.rules)  # the bundled rules all fold
+    for rule in lexicon.rules:
+        assert [m.span() for m in rule.finditer(text, folded)] == \
+            [m.span() for m in rule.pattern.finditer(text)]
+    if folded is not None:
+        assert [m.span() for m in lexicon.classifier_cues_folded.finditer(folded)] == \
+            [m.span() for m in lexicon.classifier_cues.finditer(text)]
+
+
+def test_fold_refuses_text_where_offsets_or_matches_would_change():
+    assert fold("Troops KILLED five") == "troops killed five"
+    assert fold("İstanbul") is None  # lowercases to two characters
+    assert fold("ſhelled") is None   # LONG S matches "s" only case-insensitively

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import zip_longest
@@ -69,6 +70,34 @@ class Rule:
     pattern: re.Pattern[str]
     needs: re.Pattern[str] | None = None
     unless: re.Pattern[str] | None = None
+    folded: re.Pattern[str] | None = None  # `pattern` for `fold`ed text (see `_for_folded`)
+
+    def finditer(self, text: str, folded: str | None) -> Iterator[re.Match[str]]:
+        """The pattern's matches in `text`; `folded` is `fold(text)`."""
+        if folded is not None and self.folded is not None:
+            return self.folded.finditer(folded)
+        return self.pattern.finditer(text)
+
+
+# Four characters match an ASCII letter only case-insensitively (KELVIN SIGN "k", LONG S "s",
+# dotted and dotless I); text with one keeps the case-insensitive path.
+_FOLD_UNSAFE = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def fold(text: str) -> str | None:
+    """`text` lowercased, where matching a `_for_folded` pattern on it finds exactly what the
+    case-insensitive pattern finds in `text`, at the same offsets; None where it would not."""
+    low = text.lower()
+    return low if len(low) == len(text) and not _FOLD_UNSAFE.search(text) else None
+
+
+def _for_folded(pattern: str) -> re.Pattern[str] | None:
+    """The pattern without IGNORECASE, for lowercased text: Python's re runs the trigger
+    patterns twice as fast so. Only for ASCII patterns with no capital letter (an escape such as
+    \\S or \\W would change meaning) and no flag turned off inside."""
+    if not pattern.isascii() or any(c.isupper() for c in pattern) or "(?-" in pattern:
+        return None
+    return re.compile(pattern)
 
 
 @dataclass
@@ -80,6 +109,7 @@ class Lexicon:
     irrealis: re.Pattern[str]
     negation: re.Pattern[str]
     classifier_cues: re.Pattern[str] | None = None
+    classifier_cues_folded: re.Pattern[str] | None = None  # for `fold`ed text
     reporting_verbs: frozenset[str] = frozenset()
     extra_files: list[str] = field(default_factory=list)
 
@@ -93,18 +123,20 @@ def _rule_from(entry: dict) -> Rule:
     sub = entry["sub"]
     if not sub.startswith("@") and sub not in SUB_TO_TYPE:
         raise ValueError(f"trigger lexicon: unknown sub-event type {sub!r}")
+    pattern = rf"\b(?:{alternatives})\b"
     return Rule(
         sub=sub,
         weight=float(entry.get("weight", 0.5)),
-        pattern=re.compile(rf"\b(?:{alternatives})\b", re.I),
+        pattern=re.compile(pattern, re.I),
         needs=_rx(entry.get("needs")),
         unless=_rx(entry.get("unless")),
+        folded=_for_folded(pattern),
     )
 
 
-def _either(*patterns: str | None) -> re.Pattern[str] | None:
+def _either(*patterns: str | None) -> str:
     """One pattern matching any of the given ones (the bundled list and users' additions)."""
-    return _rx("|".join(f"(?:{p})" for p in patterns if p))
+    return "|".join(f"(?:{p})" for p in patterns if p)
 
 
 def _extra_lexicon_files(setting: str) -> list[Path]:
@@ -130,6 +162,7 @@ def _load_lexicon(extra: tuple[str, ...], setting: str) -> Lexicon:
     for more in extras:
         rules.extend(_rule_from(e) for e in more.get("triggers", []))
     both = [data, *extras]  # users may add classifier cues and reporting verbs too
+    cues = _either(*(d.get("classifier_cues") for d in both))
     return Lexicon(
         rules=rules,
         protest_cues={k: re.compile(v, re.I) for k, v in data["protest_cues"].items()},
@@ -137,7 +170,8 @@ def _load_lexicon(extra: tuple[str, ...], setting: str) -> Lexicon:
         light_verbs=set(data["light_verbs"]),
         irrealis=re.compile(data["irrealis"], re.I),
         negation=re.compile(data["negation"], re.I),
-        classifier_cues=_either(*(d.get("classifier_cues") for d in both)),
+        classifier_cues=_rx(cues),
+        classifier_cues_folded=_for_folded(cues) if cues else None,
         reporting_verbs=frozenset(v for d in both for v in d.get("reporting_verbs", [])),
         extra_files=[str(p) for p in files],
     )
@@ -203,10 +237,10 @@ class EventsStage:
         the word alone: in LGL's local news half the sentences the words alone sent the model
         were like "police said", "according to", "the police station", "on March 9"; none of
         the events the classifier coded on dev came from such a sentence."""
-        cues = self.lexicon.classifier_cues
-        if cues is None:
+        if self.lexicon.classifier_cues is None:
             return True
-        return any(_event_word(t, self.lexicon.reporting_verbs) for t in _cue_tokens(sent, cues))
+        return any(_event_word(t, self.lexicon.reporting_verbs)
+                   for t in _cue_tokens(sent, self.lexicon))
 
     # ------------------------------------------------------------------ classifier
     def code_sentence(self, doc: Document, sent: SpacySpan, found: list[Event],
@@ -262,11 +296,12 @@ class EventsStage:
     def matches(self, sent: SpacySpan) -> list[Match]:
         """Every trigger rule that fires in the sentence, strongest first."""
         text = sent.text
+        folded = fold(text)
         found: list[Match] = []
         for rule in self.lexicon.rules:
             # The rule's own words first: most sentences have none, and its conditions cost
             # as much to test.
-            hits = list(rule.pattern.finditer(text))
+            hits = list(rule.finditer(text, folded))
             if not hits or (rule.needs and not rule.needs.search(text)) \
                     or (rule.unless and rule.unless.search(text)):
                 continue
@@ -480,10 +515,15 @@ def _retype(event: Event, pred: Prediction) -> None:
 _ARGUMENT = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "oprd", "conj", "dative"})
 
 
-def _cue_tokens(sent: SpacySpan, cues: re.Pattern[str]) -> list[Token]:
-    """The tokens a cue match covers."""
-    spans = [(sent.start_char + m.start(), sent.start_char + m.end())
-             for m in cues.finditer(sent.text)]
+def _cue_tokens(sent: SpacySpan, lexicon: Lexicon) -> list[Token]:
+    """The tokens a match of `classifier_cues` covers."""
+    text = sent.text
+    folded = fold(text)
+    if folded is not None and lexicon.classifier_cues_folded is not None:
+        found = lexicon.classifier_cues_folded.finditer(folded)
+    else:
+        found = lexicon.classifier_cues.finditer(text)  # type: ignore[union-attr]
+    spans = [(sent.start_char + m.start(), sent.start_char + m.end()) for m in found]
     return [t for t in sent if any(start <= t.idx < end for start, end in spans)]
 
 
