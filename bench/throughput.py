@@ -82,24 +82,17 @@ def records(corpus: str, limit: int | None) -> list[dict]:
 
 
 def dateline_run(path: Path, code: Callable[[Iterable[Document]], Iterator[Document]]
-                 ) -> tuple[float, dict[str, float], list[str]]:
-    """The whole `extract` path (ingest -> store -> JSON Lines), timed; returns the texts."""
+                 ) -> tuple[float, dict[str, float]]:
+    """The whole `extract` path (ingest -> store -> JSON Lines), timed."""
     from dateline.cli.extract import _run
     from dateline.ingest import read_inputs
     from dateline.store import Store
 
-    texts: list[str] = []
-
-    def keep(docs: Iterable[Document]) -> Iterator[Document]:
-        for doc in docs:
-            texts.append(doc.text)
-            yield doc
-
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(os.path.join(tmp, "bench.duckdb"))
         started = time.perf_counter()
-        stats = _run(keep(read_inputs([str(path)])), "jsonl", io.StringIO(), store, code)
-        return time.perf_counter() - started, stats, texts
+        stats = _run(read_inputs([str(path)]), "jsonl", io.StringIO(), store, code)
+        return time.perf_counter() - started, stats
 
 
 def ingested(path: Path) -> list[str]:
@@ -161,7 +154,7 @@ def local(args: argparse.Namespace, rows: list[dict], tmp: Path) -> dict:
         texts = ingested(path)
         for name in runners[i % len(runners):] + runners[:i % len(runners)]:
             if name == "dateline":
-                (seconds, stats, _), _, used, top = measured(
+                (seconds, stats), _, used, top = measured(
                     lambda path=path: dateline_run(path, LocalEngine(args.workers).code))
                 events, errors = events + stats["events"], errors + stats["errors"]
             else:
@@ -202,7 +195,7 @@ def scaling(args: argparse.Namespace, path: Path, n: int) -> dict:
         try:
             client.run(lambda: shared_pipeline() and None)  # load once per worker, untimed
             code = functools.partial(engine.code, client=client)
-            seconds, _stats, _ = dateline_run(path, code)
+            seconds, _stats = dateline_run(path, code)
         finally:
             client.close()
             client.cluster.close()
