@@ -68,3 +68,16 @@ def test_metadata_records_how_it_was_trained():
     meta = json.loads((classify.MODEL_DIR / "model.json").read_text())
     assert meta["temperature"] > 0 and meta["corpus_sha256_16"]
     assert meta["heldout"]["n"] > 0
+
+
+def test_a_sentences_reading_does_not_depend_on_its_neighbours(model):
+    # The int8 model scales its activations per run: read together in a padded batch, a
+    # sentence's probabilities would move with the other sentences of the batch.
+    short = "Police arrested two men."
+    long = ("Hundreds of protesters marched through the centre of the capital on Friday, "
+            "chanting slogans against the new fuel prices, before dispersing peacefully.")
+    alone = model.predict([short])[0].probs
+    together = model.predict([long, short])[1].probs
+    assert together == alone
+    batched = model.predict([long, short], batch_size=2)[1].probs
+    assert batched != alone  # what reading one sentence per run avoids
