@@ -74,9 +74,7 @@ class Rule:
 
     def finditer(self, text: str, folded: str | None) -> Iterator[re.Match[str]]:
         """The pattern's matches in `text`; `folded` is `fold(text)`."""
-        if folded is not None and self.folded is not None:
-            return self.folded.finditer(folded)
-        return self.pattern.finditer(text)
+        return _finditer(self.pattern, self.folded, text, folded)
 
 
 # Four characters match an ASCII letter only case-insensitively (KELVIN SIGN "k", LONG S "s",
@@ -89,6 +87,14 @@ def fold(text: str) -> str | None:
     case-insensitive pattern finds in `text`, at the same offsets; None where it would not."""
     low = text.lower()
     return low if len(low) == len(text) and not _FOLD_UNSAFE.search(text) else None
+
+
+def _finditer(pattern: re.Pattern[str], for_folded: re.Pattern[str] | None, text: str,
+              folded: str | None) -> Iterator[re.Match[str]]:
+    """`pattern`'s matches in `text`, through its `_for_folded` twin where both exist."""
+    if folded is not None and for_folded is not None:
+        return for_folded.finditer(folded)
+    return pattern.finditer(text)
 
 
 def _for_folded(pattern: str) -> re.Pattern[str] | None:
@@ -517,12 +523,9 @@ _ARGUMENT = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "oprd", "co
 
 def _cue_tokens(sent: SpacySpan, lexicon: Lexicon) -> list[Token]:
     """The tokens a match of `classifier_cues` covers."""
-    text = sent.text
-    folded = fold(text)
-    if folded is not None and lexicon.classifier_cues_folded is not None:
-        found = lexicon.classifier_cues_folded.finditer(folded)
-    else:
-        found = lexicon.classifier_cues.finditer(text)  # type: ignore[union-attr]
+    text, cues = sent.text, lexicon.classifier_cues
+    assert cues is not None  # `worth_reading` asks only when there are cues
+    found = _finditer(cues, lexicon.classifier_cues_folded, text, fold(text))
     spans = [(sent.start_char + m.start(), sent.start_char + m.end()) for m in found]
     return [t for t in sent if any(start <= t.idx < end for start, end in spans)]
 
